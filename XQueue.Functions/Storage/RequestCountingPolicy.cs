@@ -1,0 +1,28 @@
+using System.Diagnostics.Metrics;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace XQueue.Functions.Storage;
+
+/// <summary>
+/// Counts storage requests per service and operation. Per-call, so a retried request counts once:
+/// the counter measures what the application asked for, not transport attempts.
+/// </summary>
+internal sealed class RequestCountingPolicy(StorageService service) : HttpPipelineSynchronousPolicy
+{
+    public const string MeterName = "XQueue.Storage";
+    public const string InstrumentName = "xqueue.storage.requests";
+
+    /// <summary>The message property under which each client method names its operation.</summary>
+    public const string OperationProperty = "storage.operation";
+
+    static readonly Meter meter = new(MeterName);
+    static readonly Counter<long> requests = meter.CreateCounter<long>(
+        InstrumentName, unit: "{request}", description: "Storage REST requests issued, by service and operation.");
+
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        var operation = message.TryGetProperty(OperationProperty, out var value) && value is string name ? name : "unknown";
+        requests.Add(1, new KeyValuePair<string, object?>("service", service.TagName()), new("operation", operation));
+    }
+}
