@@ -1,4 +1,68 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "XQueue");
-app.Run();
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Auth;
+using XQueue.Functions.Configuration;
+using XQueue.Functions.Delivery;
+using XQueue.Functions.Hosting;
+using XQueue.Functions.Legacy;
+using XQueue.Functions.Submissions;
+using XQueue.Functions.Sweep;
+
+namespace XQueue.Functions;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            _ = app.Services.GetRequiredService<IOptions<XQueueOptions>>().Value; // validates every option now
+            await app.PrepareAsync();
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            // A bad configuration value stops the process with a message naming the key, not a stack trace.
+            Console.Error.WriteLine($"XQueue cannot start: {e.Message}");
+            return 2;
+        }
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>The whole app: configuration, services, routes. Tests build it the same way.</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? testOverrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.ListenWhereTheHostSays();
+        builder.Logging.AddJsonConsole(json => json.IncludeScopes = false);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = LegacyLimits.RequestBytes);
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = LegacyLimits.RequestBytes;
+            form.ValueLengthLimit = LegacyLimits.BodyChars * 4;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddXQueueOptions(builder.Configuration);
+        builder.Services.AddStorageAccount(builder.Configuration);
+        builder.Services.AddSubmissions();
+        builder.Services.AddDelivery();
+        builder.Services.AddSweep(builder.Configuration);
+        builder.Services.AddSessions();
+        builder.Services.AddExceptionHandler<LegacyFailures>();
+        testOverrides?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(_ => { });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGet("/", () => Results.Text("XQueue")); // the Functions host polls / until the handler answers
+        app.MapLegacyEndpoints();
+        app.MapFunctionsTimer();
+        return app;
+    }
+}

@@ -1,0 +1,46 @@
+using Azure.Core;
+using XQueue.Functions.Tests.Storage;
+using Azure.Core.Pipeline;
+
+namespace XQueue.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// Fails chosen storage writes, as a crash between two writes would leave them: added per call (before
+/// Azure.Core's retries), so the failure is final for that operation. Reads always pass.
+/// </summary>
+public sealed class StorageFaults : HttpPipelinePolicy
+{
+    int writesSeen;
+
+    /// <summary>Fail the write with this 1-based index counted from <see cref="Arm"/>; 0 = off.</summary>
+    public int FailWrite { get; private set; }
+
+    public List<string> Writes { get; } = [];
+
+    public void Arm(int failWrite)
+    {
+        writesSeen = 0;
+        Writes.Clear();
+        FailWrite = failWrite;
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        var method = message.Request.Method;
+        if (FailWrite > 0 && method != RequestMethod.Get && method != RequestMethod.Head)
+        {
+            lock (Writes)
+            {
+                Writes.Add($"{method} {message.Request.Uri.Path}");
+                if (++writesSeen == FailWrite)
+                {
+                    message.Response = new CannedResponse(500);
+                    return;
+                }
+            }
+        }
+        await ProcessNextAsync(message, pipeline);
+    }
+}

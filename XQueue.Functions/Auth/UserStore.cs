@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Configuration;
+using XQueue.Functions.Storage;
+
+namespace XQueue.Functions.Auth;
+
+public sealed record XQueueUser(string Name, string PasswordHash, IReadOnlyList<string> Roles);
+
+/// <summary>Users in Table Storage, passwords hashed with ASP.NET Core's PasswordHasher.</summary>
+public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> options, ILogger<UserStore> log)
+{
+    const string Partition = "user";
+    readonly TableClient table = storage.GetTable(options.Value.StoragePrefix + "users");
+    readonly PasswordHasher<XQueueUser> hasher = new();
+
+    public async Task<XQueueUser?> FindAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!IsValidKey(name)) return null;
+        var entity = await table.GetAsync(Partition, name, cancellationToken);
+        return entity is null
+            ? null
+            : new XQueueUser(name, entity.GetString("PasswordHash") ?? "", Roles.Parse(entity.GetString("Roles")));
+    }
+
+    /// <summary>The user when the password is right; null otherwise (unknown users cost the same hash work).</summary>
+    public async Task<XQueueUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken = default)
+    {
+        var user = await FindAsync(name, cancellationToken);
+        var candidate = user ?? new XQueueUser(name, DecoyHash, []);
+        var result = hasher.VerifyHashedPassword(candidate, candidate.PasswordHash, password);
+        if (user is null || result == PasswordVerificationResult.Failed) return null;
+        if (result == PasswordVerificationResult.SuccessRehashNeeded) await SaveAsync(user.Name, password, user.Roles, cancellationToken);
+        return user;
+    }
+
+    public async Task SaveAsync(string name, string password, IReadOnlyList<string> roles, CancellationToken cancellationToken = default)
+    {
+        var hash = hasher.HashPassword(new XQueueUser(name, "", roles), password);
+        var entity = new TableEntity(Partition, name) { ["PasswordHash"] = hash, ["Roles"] = string.Join(",", roles) };
+        await table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Creates or updates the users named in XQueue:Users; an unchanged user is not rewritten.</summary>
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        foreach (var (name, seed) in options.Value.Users)
+        {
+            var roles = Roles.Parse(seed.Roles);
+            var existing = await FindAsync(name, cancellationToken);
+            var unchanged = existing is not null && existing.Roles.SequenceEqual(roles) &&
+                hasher.VerifyHashedPassword(existing, existing.PasswordHash, seed.Password!) == PasswordVerificationResult.Success;
+            if (unchanged) continue;
+            await SaveAsync(name, seed.Password!, roles, cancellationToken);
+            log.LogInformation("User {User} seeded with roles {Roles}", name, string.Join(",", roles));
+        }
+    }
+
+    static bool IsValidKey(string name) =>
+        name.Length is > 0 and <= 128 && !name.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+
+    // A real hash of a random password, so a wrong user name takes as long as a wrong password.
+    static readonly string DecoyHash = new PasswordHasher<XQueueUser>().HashPassword(new XQueueUser("", "", []), Guid.NewGuid().ToString());
+}

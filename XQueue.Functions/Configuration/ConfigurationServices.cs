@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+
+namespace XQueue.Functions.Configuration;
+
+public static class ConfigurationServices
+{
+    public static IServiceCollection AddXQueueOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(XQueueOptions.Section);
+        services.AddOptions<XQueueOptions>()
+            .Bind(section)
+            .PostConfigure(options => DeclareBareQueues(options, section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<XQueueOptions>, XQueueOptionsValidator>();
+        return services;
+    }
+
+    // "Any key under XQueue:Queues:<name> declares it": the binder skips a queue whose keys are all
+    // empty, so names are also read from the section itself.
+    static void DeclareBareQueues(XQueueOptions options, IConfigurationSection section)
+    {
+        foreach (var queue in section.GetSection("Queues").GetChildren())
+        {
+            options.Queues.TryAdd(queue.Key, new QueueOptions());
+        }
+    }
+}

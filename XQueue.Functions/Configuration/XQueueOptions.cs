@@ -1,0 +1,82 @@
+namespace XQueue.Functions.Configuration;
+
+/// <summary>The <c>XQueue</c> configuration section (README, "Configuration").</summary>
+public sealed class XQueueOptions
+{
+    public const string Section = "XQueue";
+
+    /// <summary>Declared queues by XQueue name (case-sensitive on the wire, as in the original).</summary>
+    public Dictionary<string, QueueOptions> Queues { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a pulled submission stays hidden before it is handed out again (legacy SUBMISSION_PROCESSING_DELAY).</summary>
+    public TimeSpan ProcessingDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Unanswered pulls tolerated before a submission is failed and the LMS gets the failure notice.</summary>
+    public int MaxFailures { get; set; } = 3;
+
+    public Dictionary<string, UserSeed> Users { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Prefix of every queue, table and container name, so instances and tests can share one account.</summary>
+    public string StoragePrefix { get; set; } = "";
+
+    /// <summary>How long finished submissions (and their files) are kept.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Lifetime of the read-only file URLs handed to graders.</summary>
+    public TimeSpan FileUrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public SessionOptions Sessions { get; set; } = new();
+
+    public DeliveryOptions Delivery { get; set; } = new();
+
+    public SweepOptions Sweep { get; set; } = new();
+
+    public TimeSpan ProcessingDelayOf(string queueName) =>
+        Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
+}
+
+public sealed class QueueOptions
+{
+    /// <summary>Non-empty makes this a push queue (push dispatch arrives in a later release).</summary>
+    public string? PushUrl { get; set; }
+
+    public TimeSpan? ProcessingDelay { get; set; }
+}
+
+public sealed class UserSeed
+{
+    public string? Password { get; set; }
+
+    /// <summary>Comma list of <c>submit</c>, <c>grade</c>, <c>admin</c>.</summary>
+    public string? Roles { get; set; }
+}
+
+public sealed class SessionOptions
+{
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Base64 HMAC key (≥ 32 bytes). When empty, a key is generated once and kept in storage.</summary>
+    public string? SigningKey { get; set; }
+}
+
+public sealed class DeliveryOptions
+{
+    /// <summary>Timeout of one POST to the LMS.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this long without a 200 from the LMS, delivery of a result is given up (and logged).</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Deliveries running at once in one instance.</summary>
+    public int Concurrency { get; set; } = 8;
+}
+
+public sealed class SweepOptions
+{
+    /// <summary>Period of the sweep when running standalone (under the Functions host the timer schedule rules).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using XQueue.Functions.Legacy;
+
+namespace XQueue.Functions.Hosting;
+
+/// <summary>
+/// Every Azure Functions function of the app and its function.json, derived from the route table so the
+/// two cannot drift (a test compares the committed folders with this).
+/// HTTP functions are "HTTP in + HTTP out" only, so the host forwards the request as it came.
+/// </summary>
+public static class FunctionTable
+{
+    public const string SweepFunction = "Sweep";
+
+    /// <summary>NCRONTAB, UTC: once a minute. First delivery attempts do not wait for it.</summary>
+    public const string SweepSchedule = "0 */1 * * * *";
+
+    public static IReadOnlyDictionary<string, string> FunctionJsonByName()
+    {
+        var functions = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var function in LegacyEndpoints.Functions) functions[function.Name] = HttpFunctionJson(function.Route);
+        functions[SweepFunction] = TimerFunctionJson(SweepSchedule);
+        return functions;
+    }
+
+    static string HttpFunctionJson(string route) => Render(new JsonObject
+    {
+        ["bindings"] = new JsonArray(
+            new JsonObject
+            {
+                ["type"] = "httpTrigger",
+                ["direction"] = "in",
+                ["name"] = "req",
+                ["authLevel"] = "anonymous",
+                ["methods"] = new JsonArray("get", "post"),
+                ["route"] = route,
+            },
+            new JsonObject { ["type"] = "http", ["direction"] = "out", ["name"] = "res" }),
+    });
+
+    static string TimerFunctionJson(string schedule) => Render(new JsonObject
+    {
+        ["bindings"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "timerTrigger",
+            ["direction"] = "in",
+            ["name"] = "timer",
+            ["schedule"] = schedule,
+            ["runOnStartup"] = false,
+            ["useMonitor"] = true,
+        }),
+    });
+
+    static string Render(JsonNode node) =>
+        node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Auth;
+using XQueue.Functions.Configuration;
+using XQueue.Functions.Delivery;
+using XQueue.Functions.Submissions;
+
+namespace XQueue.Functions.Hosting;
+
+/// <summary>
+/// Done once before the first request is served: options validated, every queue, table and container
+/// created (idempotent, so instances may race), users seeded, the session key loaded.
+/// </summary>
+public static class StartupTasks
+{
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var services = app.Services;
+        var options = services.GetRequiredService<IOptions<XQueueOptions>>().Value;
+        await Task.WhenAll(
+            services.GetRequiredService<SubmissionStore>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<QueueCatalog>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<CallbackIndex>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<InflightIndex>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<DeliveryOutbox>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken));
+        await services.GetRequiredService<UserStore>().SeedAsync(cancellationToken);
+
+        app.Logger.LogInformation("Queues: {Queues}; users seeded: {Users}; processing delay {Delay}; {Mode}",
+            string.Join(", ", options.Queues.Keys), string.Join(", ", options.Users.Keys), options.ProcessingDelay,
+            HandlerPort.IsUnderFunctionsHost(app.Configuration) ? "under the Functions host" : "standalone");
+    }
+}

@@ -1,0 +1,34 @@
+using XQueue.Functions.Submissions;
+
+namespace XQueue.Functions.Legacy;
+
+/// <summary>submit (LMS side) and get_queuelen (reference §2.4, §2.5).</summary>
+public static class QueueEndpoints
+{
+    public static async Task<IResult> Submit(HttpContext http, QueueCatalog catalog, SubmissionIntake intake, ILoggerFactory logs)
+    {
+        if (!HttpMethods.IsPost(http.Request.Method)) return LegacyReply.Error("Queue requests should use HTTP POST");
+
+        var form = await LegacyForm.ReadAsync(http.Request);
+        var (request, problem) = form is null
+            ? (null, "body is not a readable form (malformed or over the size limit)")
+            : await SubmitRequest.ParseAsync(form, http.User.Identity?.Name);
+        if (request is null)
+        {
+            logs.CreateLogger(nameof(QueueEndpoints)).LogWarning("Submit refused: {Problem}", problem);
+            return LegacyReply.Error("Queue request has invalid format");
+        }
+        if (!catalog.Contains(request.Queue)) return LegacyReply.Error($"Queue '{request.Queue}' not found");
+
+        var (_, queueLength) = await intake.AcceptAsync(request, http.RequestAborted);
+        return LegacyReply.Success(queueLength.ToString());
+    }
+
+    public static async Task<IResult> GetQueueLen(HttpContext http, QueueCatalog catalog, QueueLength queueLength)
+    {
+        var queue = LegacyForm.Last(http.Request.Query["queue_name"]);
+        if (queue is null) return LegacyReply.Error("'get_queuelen' must provide parameter 'queue_name'");
+        if (!catalog.Contains(queue)) return LegacyReply.Error("Valid queue names are: " + string.Join(", ", catalog.Names));
+        return LegacyReply.Success(await queueLength.WaitingAsync(queue, http.RequestAborted));
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using XQueue.Functions.Storage;
+
+namespace XQueue.Functions.Submissions;
+
+public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnlyDictionary<string, Uri> FileUrls);
+
+/// <summary>
+/// get_submission: receives one work message with visibility = the processing delay (so an unanswered
+/// pull reappears by itself), then binds a fresh key to it with an ETag-conditional write — the message
+/// lease keeps other graders off it, the ETag keeps a late put_result and a requeue from crossing.
+/// </summary>
+public sealed class GraderPulls(
+    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results,
+    TimeProvider time, ILogger<GraderPulls> log)
+{
+    /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
+    public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
+
+    // Stale messages (superseded, finished, orphaned) are dropped as they come up; bound the work one poll may do.
+    const int MaxMessagesPerPoll = 16;
+
+    public async Task<PulledSubmission?> PullAsync(string queueName, string? graderUser, string? graderAddress, CancellationToken cancellationToken = default)
+    {
+        var work = catalog.WorkQueue(queueName);
+        var delay = catalog.ProcessingDelay(queueName);
+        for (var i = 0; i < MaxMessagesPerPoll; i++)
+        {
+            var messages = await work.ReceiveAsync(1, delay, cancellationToken);
+            if (messages.Count == 0) return null;
+            var pulled = await BindAsync(work, messages[0], new Grader(graderUser, graderAddress), cancellationToken);
+            if (pulled is not null) return pulled;
+        }
+        return null;
+    }
+
+    sealed record Grader(string? User, string? Address);
+
+    async Task<PulledSubmission?> BindAsync(QueueClient work, ReceivedMessage message, Grader grader, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(message.Text, out var id))
+        {
+            await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            return null;
+        }
+
+        // Two tries: the first write can lose to a put_result or supersede that raced with this requeue.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var submission = await store.GetAsync(id, cancellationToken);
+            var verdict = Judge(submission, message);
+            if (verdict == Verdict.NotYet)
+            {
+                await work.UpdateVisibilityAsync(message.MessageId, message.PopReceipt, TimeSpan.FromSeconds(2), cancellationToken);
+                return null;
+            }
+            if (verdict == Verdict.Drop)
+            {
+                await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                return null;
+            }
+            if (verdict == Verdict.Poison)
+            {
+                await FailAsync(work, submission!, message, cancellationToken);
+                return null;
+            }
+
+            if (await TryBindAsync(submission!, message, grader, cancellationToken) is not { } bound) continue;
+
+            await inflight.MarkAsync(work.Name, id, message.TimeNextVisible, cancellationToken);
+            var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
+            var urls = bound.Submission.Files.ToDictionary(f => f.Key, f => store.FileUrl(f.Value, expires), StringComparer.Ordinal);
+            var body = await store.ReadTextAsync(bound.Submission.Body, cancellationToken);
+            log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", id, bound.Submission.Queue, bound.Submission.Pulls);
+            return new PulledSubmission(id, bound.Key, body, urls);
+        }
+        return null;
+    }
+
+    enum Verdict { Hand, Drop, NotYet, Poison }
+
+    Verdict Judge(Submission? submission, ReceivedMessage message)
+    {
+        if (submission is null)
+        {
+            // No entity: either its submit is still writing, or it crashed before the reply (never acknowledged).
+            return time.GetUtcNow() - message.InsertionTime < OrphanGrace ? Verdict.NotYet : Verdict.Drop;
+        }
+        if (submission.MessageId != message.MessageId || submission.Status.IsFinished()) return Verdict.Drop;
+        return submission.Pulls > catalog.Options.MaxFailures ? Verdict.Poison : Verdict.Hand;
+    }
+
+    async Task<(Submission Submission, string Key)?> TryBindAsync(Submission submission, ReceivedMessage message, Grader grader, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var stored = await store.TryReplaceAsync(submission with
+        {
+            Status = SubmissionStatus.Pulled,
+            PullKey = key,
+            PopReceipt = message.PopReceipt,
+            Pulls = submission.Pulls + 1,
+            GraderUser = grader.User,
+            GraderAddress = grader.Address,
+            PulledAt = now,
+            FirstPulledAt = submission.FirstPulledAt ?? now,
+            LeaseUntil = message.TimeNextVisible,
+            StatusAt = now,
+        }, cancellationToken);
+        return stored is null ? null : (stored, key);
+    }
+
+    // Pulled more than MaxFailures times without a result: stop handing it out and tell the LMS (legacy notice).
+    async Task FailAsync(QueueClient work, Submission submission, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var failed = await results.RecordAsync(submission, FailureNotice.Body, SubmissionStatus.Failed, cancellationToken);
+        if (failed is null) return;
+        await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        await inflight.ClearAsync(work.Name, submission.Id, cancellationToken);
+        log.LogWarning("Submission {SubmissionId} on {Queue} failed after {Pulls} unanswered pulls", submission.Id, submission.Queue, submission.Pulls);
+    }
+}

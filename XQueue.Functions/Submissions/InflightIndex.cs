@@ -1,0 +1,52 @@
+using XQueue.Functions.Storage;
+
+namespace XQueue.Functions.Submissions;
+
+/// <summary>
+/// Submissions currently held by a grader, one partition per work queue. The Storage Queue's
+/// approximate count includes invisible (pulled) messages; subtracting the live entries here gives the
+/// legacy queue length ("a pulled submission is not counted until it is requeued") without reading history.
+/// </summary>
+public sealed class InflightIndex(StorageAccount storage, StorageNames names, TimeProvider time)
+{
+    readonly TableClient table = storage.GetTable(names.InflightTable);
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+
+    public Task MarkAsync(string workQueue, long submissionId, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(workQueue, SubmissionId.PartitionKey(submissionId)) { ["Until"] = until };
+        return table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public Task ClearAsync(string workQueue, long submissionId, CancellationToken cancellationToken = default) =>
+        table.DeleteAsync(workQueue, SubmissionId.PartitionKey(submissionId), "*", cancellationToken);
+
+    public async Task<int> CountLiveAsync(string workQueue, CancellationToken cancellationToken = default)
+    {
+        var filter = $"PartitionKey eq {TableFilter.Quote(workQueue)} and Until gt {TableFilter.DateTime(time.GetUtcNow())}";
+        var count = 0;
+        await foreach (var _ in table.QueryAllAsync(filter, ["RowKey"], cancellationToken)) count++;
+        return count;
+    }
+
+    /// <summary>Removes entries whose lease ended without a result (a grader that crashed or gave up).</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var filter = $"Until le {TableFilter.DateTime(time.GetUtcNow())}";
+        var purged = 0;
+        var page = await table.QueryAsync(filter, ["PartitionKey", "RowKey"], top: 500, cancellationToken: cancellationToken);
+        foreach (var entity in page.Entities)
+        {
+            try
+            {
+                if (await table.DeleteAsync(entity.PartitionKey, entity.RowKey, entity.ETag ?? "*", cancellationToken)) purged++;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 412)
+            {
+                // Pulled again since the query: the entry is live.
+            }
+        }
+        return purged;
+    }
+}

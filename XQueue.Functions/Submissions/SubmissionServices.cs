@@ -1,0 +1,19 @@
+namespace XQueue.Functions.Submissions;
+
+public static class SubmissionServices
+{
+    public static IServiceCollection AddSubmissions(this IServiceCollection services)
+    {
+        services.AddSingleton<StorageNames>();
+        services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<QueueCatalog>();
+        services.AddSingleton<CallbackIndex>();
+        services.AddSingleton<InflightIndex>();
+        services.AddSingleton<QueueLength>();
+        services.AddSingleton<SubmissionIntake>();
+        services.AddSingleton<GraderPulls>();
+        services.AddSingleton<ResultRecorder>();
+        services.AddSingleton<ResultIntake>();
+        return services;
+    }
+}

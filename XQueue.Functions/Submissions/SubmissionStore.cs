@@ -1,0 +1,117 @@
+using Azure;
+using XQueue.Functions.Storage;
+
+namespace XQueue.Functions.Submissions;
+
+/// <summary>
+/// The only code that knows where a submission lives: its entity, its blobs (files and oversized
+/// texts) and the read-only URLs graders get for files. Every update is conditional on the ETag.
+/// </summary>
+public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
+{
+    /// <summary>Texts longer than this go to a blob: a table string property holds at most 32K UTF-16 characters.</summary>
+    public const int InlineTextLimit = 16_000;
+
+    readonly TableClient table = storage.GetTable(names.SubmissionsTable);
+    readonly BlobContainerClient files = storage.GetContainer(names.FilesContainer);
+
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(table.CreateIfNotExistsAsync(cancellationToken), files.CreateIfNotExistsAsync(cancellationToken));
+
+    public async Task<Submission?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        if (!SubmissionId.IsValid(id)) return null;
+        var entity = await table.GetAsync(SubmissionId.PartitionKey(id), SubmissionEntity.RowKey, cancellationToken);
+        return entity is null ? null : SubmissionEntity.FromEntity(entity);
+    }
+
+    /// <summary>False when the id is already taken (the caller draws another).</summary>
+    public async Task<bool> TryInsertAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await table.InsertAsync(SubmissionEntity.ToEntity(submission), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes <paramref name="changed"/> if nobody changed the entity since it was read; null otherwise.</summary>
+    public async Task<Submission?> TryReplaceAsync(Submission changed, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var etag = await table.UpdateAsync(SubmissionEntity.ToEntity(changed), changed.ETag ?? "*", TableUpdateMode.Replace, cancellationToken);
+            return changed with { ETag = etag };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Read-modify-write until it sticks. <paramref name="change"/> returns null to leave the submission as it is.
+    /// Returns the stored submission (changed or not), or null when it does not exist.
+    /// </summary>
+    public async Task<Submission?> UpdateAsync(long id, Func<Submission, Submission?> change, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var current = await GetAsync(id, cancellationToken);
+            if (current is null) return null;
+            var changed = change(current);
+            if (changed is null) return current;
+            var stored = await TryReplaceAsync(changed, cancellationToken);
+            if (stored is not null) return stored;
+        }
+    }
+
+    public async Task DeleteAsync(Submission submission, CancellationToken cancellationToken = default)
+    {
+        var blobs = submission.Files.Values
+            .Append(submission.Body.BlobName)
+            .Append(submission.Reply?.BlobName)
+            .OfType<string>();
+        foreach (var blob in blobs) await files.DeleteIfExistsAsync(blob, cancellationToken);
+        await table.DeleteAsync(SubmissionId.PartitionKey(submission.Id), SubmissionEntity.RowKey, "*", cancellationToken);
+    }
+
+    public async Task<StoredText> StoreTextAsync(long id, string name, string text, CancellationToken cancellationToken = default)
+    {
+        if (text.Length <= InlineTextLimit) return new StoredText(text, null);
+        var blobName = $"{id}/{name}";
+        await files.UploadAsync(blobName, BinaryData.FromString(text), "text/plain; charset=utf-8", cancellationToken);
+        return new StoredText(null, blobName);
+    }
+
+    public async Task<string> ReadTextAsync(StoredText text, CancellationToken cancellationToken = default)
+    {
+        if (text.BlobName is null) return text.Inline ?? "";
+        var blob = await files.DownloadAsync(text.BlobName, cancellationToken)
+            ?? throw new InvalidOperationException($"Blob {text.BlobName} is missing.");
+        return blob.Content.ToString();
+    }
+
+    public static string FileBlobName(long id, int index) => $"{id}/files/{index}";
+
+    public Task UploadFileAsync(string blobName, BinaryData content, string? contentType, CancellationToken cancellationToken = default) =>
+        files.UploadAsync(blobName, content, contentType, cancellationToken);
+
+    public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken = default) =>
+        files.DeleteIfExistsAsync(blobName, cancellationToken);
+
+    public Uri FileUrl(string blobName, DateTimeOffset expiresOn) => files.GetReadSasUri(blobName, expiresOn);
+
+    /// <summary>Finished submissions issued before <paramref name="cutoff"/>, oldest key range only (never the whole history).</summary>
+    public async Task<IReadOnlyList<Submission>> FinishedBeforeAsync(DateTimeOffset cutoff, int top, CancellationToken cancellationToken = default)
+    {
+        var filter = $"PartitionKey gt {TableFilter.Quote(SubmissionId.PartitionKey(SubmissionId.FloorAt(cutoff)))}" +
+                     " and (Status eq 'retired' or Status eq 'failed') and Delivery ne 'pending'";
+        var page = await table.QueryAsync(filter, top: top, cancellationToken: cancellationToken);
+        return page.Entities.Select(SubmissionEntity.FromEntity).ToArray();
+    }
+}
