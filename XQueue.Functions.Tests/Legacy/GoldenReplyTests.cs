@@ -47,7 +47,7 @@ public sealed class GoldenReplyTests
             await client.PostFormAsync("/xqueue/submit/", ("xqueue_header", header), ("xqueue_body", "{}")));
 
         Assert.Equal((HttpStatusCode.OK, Error("'get_queuelen' must provide parameter 'queue_name'")), await client.GetAsync("/xqueue/get_queuelen/"));
-        Assert.Equal((HttpStatusCode.OK, Error("Valid queue names are: test-pull, MITx-6.00x")), await client.GetAsync("/xqueue/get_queuelen/?queue_name=nope"));
+        Assert.Equal((HttpStatusCode.OK, Error("Valid queue names are: MITx-6.00x, test-pull")), await client.GetAsync("/xqueue/get_queuelen/?queue_name=nope"));
         Assert.Equal((HttpStatusCode.OK, "{\"return_code\": 0, \"content\": 1}"), await client.GetAsync("/xqueue/get_queuelen/?queue_name=test-pull"));
         Assert.Equal((HttpStatusCode.OK, "{\"return_code\": 0, \"content\": 0}"), await client.GetAsync("/xqueue/get_queuelen/?queue_name=MITx-6.00x"));
     }

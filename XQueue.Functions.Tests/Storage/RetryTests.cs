@@ -29,7 +29,7 @@ public sealed class RetryTests
         var fault = new FailFirstAttemptPolicy(500);
         var options = new StorageClientOptions();
         options.Retry.Mode = RetryMode.Fixed;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(1100);
+        options.Retry.Delay = TimeSpan.FromMilliseconds(2500); // past the jitter, into another second of x-ms-date
         options.AddPolicy(fault, HttpPipelinePosition.PerRetry);
         var table = (await AzuriteAccount.CreateAsync(options)).GetTable(AzuriteAccount.NewTableName());
 

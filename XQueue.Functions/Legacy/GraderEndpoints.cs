@@ -26,6 +26,7 @@ public static class GraderEndpoints
     public static async Task<IResult> PutResult(HttpContext http, ResultIntake results, ILoggerFactory logs)
     {
         if (!HttpMethods.IsPost(http.Request.Method)) return LegacyReply.Error("'put_result' must use HTTP POST");
+        if (LegacyForm.IsOversized(http.Request)) return LegacyReply.Error("Incorrect reply format", StatusCodes.Status413PayloadTooLarge);
 
         var form = await LegacyForm.ReadAsync(http.Request);
         var reply = form is null ? null : ParseReply(form);

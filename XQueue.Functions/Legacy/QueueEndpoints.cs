@@ -8,6 +8,7 @@ public static class QueueEndpoints
     public static async Task<IResult> Submit(HttpContext http, QueueCatalog catalog, SubmissionIntake intake, ILoggerFactory logs)
     {
         if (!HttpMethods.IsPost(http.Request.Method)) return LegacyReply.Error("Queue requests should use HTTP POST");
+        if (LegacyForm.IsOversized(http.Request)) return LegacyReply.Error("Queue request has invalid format", StatusCodes.Status413PayloadTooLarge);
 
         var form = await LegacyForm.ReadAsync(http.Request);
         var (request, problem) = form is null
