@@ -111,10 +111,4 @@ public sealed class CrashSafetyTests
             Assert.Equal(Pull.Result(true, 1, "second"), Assert.Single(await lms.WaitForAsync(1, TimeSpan.FromSeconds(10))).Body);
         }
     }
-
-    sealed class ShiftedClock : TimeProvider
-    {
-        public TimeSpan Offset { get; set; }
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
-    }
 }

@@ -132,4 +132,22 @@ public sealed class GradingFlowTests
         await Task.Delay(1500);
         Assert.Single(lms.Received);
     }
+
+    [Fact]
+    public async Task A_second_put_result_with_the_same_key_amends_the_result_and_is_delivered_again()
+    {
+        await using var service = await TestService.StartAsync();
+        await using var lms = await FakeLms.StartAsync();
+        using var client = new LmsClient(service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
+        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
+        await client.SubmitAsync(LegacyText.Header(lms.CallbackUrl(2, "amend"), "k", TestService.Queue), LegacyText.Body("x"));
+        var pull = await Pull.NextAsync(watcher);
+
+        Assert.Equal(0, (await watcher.PutResultAsync(pull!.Header, Pull.Result(false, 0, "first")))!.ReturnCode);
+        await lms.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, (await watcher.PutResultAsync(pull.Header, Pull.Result(true, 1, "amended")))!.ReturnCode);
+
+        var delivered = await lms.WaitForAsync(2, TimeSpan.FromSeconds(10));
+        Assert.Equal([Pull.Result(false, 0, "first"), Pull.Result(true, 1, "amended")], delivered.Select(d => d.Body));
+    }
 }
