@@ -10,23 +10,19 @@ public sealed class LogHygieneTests
     public async Task A_whole_grading_cycle_logs_no_secret_and_no_learner_code()
     {
         var logs = new LogCapture();
-        await using var service = await TestService.StartAsync(
+        await using var rig = await GradingRig.StartAsync(
             new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" },
             services => services.AddSingleton<ILoggerProvider>(logs));
-        await using var lms = await FakeLms.StartAsync();
-        using var client = new LmsClient(service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
-        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
         const string code = "print('learner-secret-answer-42')";
 
-        await client.SubmitAsync(LegacyText.Header(lms.CallbackUrl(1, "logs"), "k", TestService.Queue), LegacyText.Body(code),
-            new Dictionary<string, byte[]> { ["a.py"] = "learner-file-text"u8.ToArray() });
-        var pull = await Pull.NextAsync(watcher);
-        await watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "grader-verdict"));
-        await lms.WaitForAsync(1, TimeSpan.FromSeconds(10));
-        await watcher.PutResultAsync("{\"submission_id\": 1, \"submission_key\": \"x\"}", "learner-secret-answer-42"); // a bad reply is logged
+        await rig.SubmitAsync(1, "logs", code, new Dictionary<string, byte[]> { ["a.py"] = "learner-file-text"u8.ToArray() });
+        var pull = await Pull.NextAsync(rig.Watcher);
+        await rig.Watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "grader-verdict"));
+        await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        await rig.Watcher.PutResultAsync("{\"submission_id\": 1, \"submission_key\": \"x\"}", "learner-secret-answer-42"); // a bad reply is logged
         await Task.Delay(200);
 
-        var session = watcher.SessionCookieHeader().Split(';').Select(c => c.Trim()).Single(c => c.StartsWith("sessionid=", StringComparison.Ordinal))["sessionid=".Length..];
+        var session = rig.Watcher.SessionCookieHeader().Split(';').Select(c => c.Trim()).Single(c => c.StartsWith("sessionid=", StringComparison.Ordinal))["sessionid=".Length..];
         var signature = System.Web.HttpUtility.ParseQueryString(new Uri(pull.Files["a.py"]).Query)["sig"]!;
         var all = string.Join("\n", logs.Lines);
         Assert.NotEmpty(logs.Lines);

@@ -1,5 +1,6 @@
 using Azure.Core;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Functions.Tests.Submissions;
@@ -10,8 +11,8 @@ namespace XQueue.Functions.Tests.Submissions;
 /// </summary>
 public sealed class CrashSafetyTests
 {
-    static Task<TestService> StartWithFaults(StorageFaults faults, TimeProvider? clock = null) =>
-        TestService.StartAsync(new Dictionary<string, string?> { ["XQueue:ProcessingDelay"] = "00:00:02" }, services =>
+    static Task<GradingRig> StartWithFaults(StorageFaults faults, TimeProvider? clock = null) =>
+        GradingRig.StartAsync(new Dictionary<string, string?> { ["XQueue:ProcessingDelay"] = "00:00:02" }, services =>
         {
             var options = new StorageClientOptions();
             options.AddPolicy(faults, HttpPipelinePosition.PerCall);
@@ -27,20 +28,16 @@ public sealed class CrashSafetyTests
     public async Task Submit_failing_at_any_write_is_refused_and_only_a_durable_submission_is_ever_graded(int failingWrite)
     {
         var faults = new StorageFaults();
-        await using var service = await StartWithFaults(faults);
-        await using var lms = await FakeLms.StartAsync();
-        using var client = new LmsClient(service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
-        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
-        Assert.True(await watcher.LoginAsync());
+        await using var rig = await StartWithFaults(faults);
+        Assert.True(await rig.Watcher.LoginAsync());
 
         faults.Arm(failingWrite);
-        var header = LegacyText.Header(lms.CallbackUrl(2, "crash"), "k1", TestService.Queue);
-        var (code, message) = await client.SubmitAsync(header, LegacyText.Body("print(1)"), new Dictionary<string, byte[]> { ["a.py"] = "x"u8.ToArray() });
+        var result = await rig.SubmitAsync(2, "crash", "print(1)", new Dictionary<string, byte[]> { ["a.py"] = "x"u8.ToArray() });
         faults.Arm(0);
 
         // Every write comes before the reply, so the LMS is never told "queued" for a half-written submission.
-        Assert.Equal((1, "unexpected HTTP status code [503]"), (code, message));
-        var pull = await Pull.NextAsync(watcher);
+        Assert.Equal((1, "unexpected HTTP status code [503]"), result);
+        var pull = await Pull.NextAsync(rig.Watcher);
         if (failingWrite <= 3)
         {
             Assert.Null(pull);
@@ -48,9 +45,8 @@ public sealed class CrashSafetyTests
         }
         // Entity and message were both durable: it is graded and delivered like any other (the LMS ignores a
         // result whose key it never stored, so the refused submit costs nothing more).
-        Assert.NotNull(pull);
-        await watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "graded"));
-        Assert.Equal(header, Assert.Single(await lms.WaitForAsync(1, TimeSpan.FromSeconds(10))).Header);
+        await rig.Watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "graded"));
+        Assert.Equal(rig.Header(2, "crash"), Assert.Single(await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10))).Header);
     }
 
     [Fact]
@@ -58,23 +54,20 @@ public sealed class CrashSafetyTests
     {
         var faults = new StorageFaults();
         var clock = new ShiftedClock();
-        await using var service = await StartWithFaults(faults, clock);
-        using var client = new LmsClient(service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
-        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
+        await using var rig = await StartWithFaults(faults, clock);
 
         faults.Arm(2); // the entity insert (no files: message first, then entity)
-        var (code, _) = await client.SubmitAsync(LegacyText.Header("http://127.0.0.1:9/courses/c/xqueue/1/b/score_update", "k", TestService.Queue), LegacyText.Body("x"));
+        var (code, _) = await rig.SubmitAsync(1, "orphan", "x");
         Assert.Equal(2, faults.Writes.Count);
         Assert.Contains("/messages", faults.Writes[0]); // the message was written, the entity was not
         faults.Arm(0);
         Assert.NotEqual(0, code);
 
-        Assert.Null(await Pull.NextAsync(watcher)); // too young to judge: left alone
+        Assert.Null(await Pull.NextAsync(rig.Watcher)); // too young to judge: left alone
         clock.Offset = TimeSpan.FromMinutes(3);
         await Task.Delay(2500);
-        Assert.Null(await Pull.NextAsync(watcher)); // now recognised as an orphan and deleted
-        var work = service.Get<XQueue.Functions.Submissions.QueueCatalog>().WorkQueue(TestService.Queue);
-        Assert.Equal(0, await work.GetApproximateCountAsync());
+        Assert.Null(await Pull.NextAsync(rig.Watcher)); // now recognised as an orphan and deleted
+        Assert.Equal(0, await rig.Service.Get<QueueCatalog>().WorkQueue(TestService.Queue).GetApproximateCountAsync());
     }
 
     [Theory]
@@ -84,31 +77,27 @@ public sealed class CrashSafetyTests
     public async Task Put_result_failing_at_any_write_is_either_refused_and_regraded_or_delivered_once(int failingWrite)
     {
         var faults = new StorageFaults();
-        await using var service = await StartWithFaults(faults);
-        await using var lms = await FakeLms.StartAsync();
-        using var client = new LmsClient(service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
-        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
-        await client.SubmitAsync(LegacyText.Header(lms.CallbackUrl(4, "put"), "k", TestService.Queue), LegacyText.Body("x"));
-        var pull = await Pull.NextAsync(watcher);
+        await using var rig = await StartWithFaults(faults);
+        await rig.SubmitAsync(4, "put", "x");
+        var pull = await Pull.NextAsync(rig.Watcher);
 
         faults.Arm(failingWrite);
-        var put = await watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "first"));
+        var put = await rig.Watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "first"));
         faults.Arm(0);
 
         if (put is { ReturnCode: 0 })
         {
-            Assert.Single(await lms.WaitForAsync(1, TimeSpan.FromSeconds(10)));
+            Assert.Single(await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10)));
             await Task.Delay(2500);
-            Assert.Null(await Pull.NextAsync(watcher)); // acknowledged: never handed out again
-            Assert.Single(lms.Received);
+            Assert.Null(await Pull.NextAsync(rig.Watcher)); // acknowledged: never handed out again
+            Assert.Single(rig.Lms.Received);
+            return;
         }
-        else
-        {
-            await Task.Delay(2500);
-            var again = await Pull.NextAsync(watcher); // not acknowledged: graded again, then delivered
-            Assert.NotNull(again);
-            Assert.Equal(0, (await watcher.PutResultAsync(again!.Header, Pull.Result(true, 1, "second")))!.ReturnCode);
-            Assert.Equal(Pull.Result(true, 1, "second"), Assert.Single(await lms.WaitForAsync(1, TimeSpan.FromSeconds(10))).Body);
-        }
+        await Task.Delay(2500);
+        var again = await Pull.NextAsync(rig.Watcher); // not acknowledged: graded again, then delivered once
+        Assert.Equal(0, (await rig.Watcher.PutResultAsync(again!.Header, Pull.Result(true, 1, "second")))!.ReturnCode);
+        Assert.Equal(Pull.Result(true, 1, "second"), Assert.Single(await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10))).Body);
+        await Task.Delay(1500);
+        Assert.Single(rig.Lms.Received);
     }
 }
