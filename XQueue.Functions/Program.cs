@@ -27,6 +27,11 @@ public static class Program
             Console.Error.WriteLine($"XQueue cannot start: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException)
+        {
+            Console.Error.WriteLine($"XQueue cannot start: storage did not answer ({e.Message}). Is Azurite running, or AzureWebJobsStorage right?");
+            return 3;
+        }
         await app.RunAsync();
         return 0;
     }

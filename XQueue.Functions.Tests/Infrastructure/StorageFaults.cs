@@ -26,8 +26,16 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
 
+    /// <summary>Storage down: every request, read or write, fails.</summary>
+    public bool FailAll { get; set; }
+
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
+        if (FailAll)
+        {
+            message.Response = new CannedResponse(503);
+            return;
+        }
         var method = message.Request.Method;
         if (FailWrite > 0 && method != RequestMethod.Get && method != RequestMethod.Head)
         {

@@ -19,6 +19,8 @@ public static class TimerInvocation
 
     static async Task<IResult> RunSweep(HttpRequest request, Sweeper sweeper, ILoggerFactory logs)
     {
+        // Only the local Functions host (or an operator on the machine) may trigger it.
+        if (request.HttpContext.Connection.RemoteIpAddress is not { } caller || !System.Net.IPAddress.IsLoopback(caller)) return Results.NotFound();
         var log = logs.CreateLogger(typeof(TimerInvocation));
         var pastDue = await ReadIsPastDueAsync(request);
         try

@@ -30,7 +30,17 @@ internal sealed class ServicePipeline(HttpPipeline pipeline, StorageService serv
     /// <summary>Sends and returns whatever came back, for callers that treat some failures as answers.</summary>
     public async Task<Response> SendAllowingFailureAsync(HttpMessage message, CancellationToken cancellationToken)
     {
-        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AggregateException unreachable)
+        {
+            // Azure.Core gathers the transport errors of every retry; callers get one RequestFailedException
+            // (status 0: no answer) like any other storage failure.
+            var operation = message.TryGetProperty(RequestCountingPolicy.OperationProperty, out var name) ? name : "request";
+            throw new RequestFailedException(0, $"Storage operation {operation} got no answer after {unreachable.InnerExceptions.Count} tries.", null, unreachable);
+        }
         return message.Response;
     }
 
