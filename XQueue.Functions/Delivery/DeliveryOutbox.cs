@@ -54,8 +54,6 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
     public async Task RetryLaterAsync(OutboxEntry entry, TimeSpan delay, CancellationToken cancellationToken = default) =>
         await queue.UpdateVisibilityAsync(entry.MessageId, entry.PopReceipt, delay, cancellationToken);
 
-    public Task<int> CountAsync(CancellationToken cancellationToken = default) => queue.GetApproximateCountAsync(cancellationToken);
-
     static bool TryParse(string text, out long id, out long version)
     {
         version = 0;

@@ -17,7 +17,6 @@ public sealed class StorageNames(string prefix)
     {
     }
 
-    public string Prefix => prefix;
     public string SubmissionsTable => prefix + "submissions";
     public string CallbacksTable => prefix + "callbacks";
     public string InflightTable => prefix + "inflight";

@@ -20,8 +20,6 @@ public static class SubmissionId
     public static long FloorAt(DateTimeOffset time) =>
         Math.Max(1, (long)(time - Epoch).TotalMilliseconds) << RandomBits;
 
-    public static DateTimeOffset IssuedAt(long id) => Epoch.AddMilliseconds(id >> RandomBits);
-
     /// <summary>Newest first in key order, so listings and "older than" ranges are plain key ranges.</summary>
     public static string PartitionKey(long id) => (Max - id).ToString("D16");
 
