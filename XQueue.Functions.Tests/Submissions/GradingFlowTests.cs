@@ -125,4 +125,32 @@ public sealed class GradingFlowTests
         var delivered = await rig.Lms.WaitForAsync(2, TimeSpan.FromSeconds(10));
         Assert.Equal([Pull.Result(false, 0, "first"), Pull.Result(true, 1, "amended")], delivered.Select(d => d.Body));
     }
+
+    [Fact]
+    public async Task Bodies_and_replies_too_large_for_a_table_property_round_trip_through_blobs()
+    {
+        await using var rig = await GradingRig.StartAsync();
+        var code = string.Concat(Enumerable.Repeat("print('é') # padding\n", 5_000)); // ~110,000 characters
+        var verdict = Pull.Result(true, 1, new string('v', 50_000));
+        await rig.SubmitAsync(1, "large", code);
+
+        var pull = await Pull.NextAsync(rig.Watcher);
+        Assert.Equal(LegacyText.Body(code), pull!.Body);
+        Assert.Equal(0, (await rig.Watcher.PutResultAsync(pull.Header, verdict))!.ReturnCode);
+        Assert.Equal(verdict, Assert.Single(await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10))).Body);
+    }
+
+    [Fact]
+    public async Task A_submission_whose_stored_body_cannot_be_read_gets_the_legacy_fetch_error()
+    {
+        await using var rig = await GradingRig.StartAsync();
+        var intake = rig.Service.Get<XQueue.Functions.Submissions.SubmissionIntake>();
+        var (id, _) = await intake.AcceptAsync(new(TestService.Queue, rig.Header(1, "lost"), rig.Lms.CallbackUrl(1, "lost"),
+            new string('x', 20_000), [], null));
+        var storage = rig.Service.Get<XQueue.Functions.Storage.StorageAccount>();
+        Assert.True(await storage.GetContainer(rig.Service.Prefix + "files").DeleteIfExistsAsync($"{id}/body"));
+
+        var reply = await rig.Watcher.GetSubmissionAsync(TestService.Queue);
+        Assert.Equal("{\"return_code\": 1, \"content\": \"Error fetching submission for test-pull. Please try again.\"}", reply!.RawBody);
+    }
 }

@@ -13,7 +13,15 @@ public static class GraderEndpoints
         if (!catalog.Contains(queue)) return LegacyReply.Error($"Queue '{queue}' not found");
 
         var address = LegacyForm.Last(http.Request.Headers["X-Real-IP"]) ?? http.Connection.RemoteIpAddress?.ToString();
-        var pulled = await pulls.PullAsync(queue, http.User.Identity?.Name, address, http.RequestAborted);
+        PulledSubmission? pulled;
+        try
+        {
+            pulled = await pulls.PullAsync(queue, http.User.Identity?.Name, address, http.RequestAborted);
+        }
+        catch (SubmissionUnreadableException)
+        {
+            return LegacyReply.Error($"Error fetching submission for {queue}. Please try again.");
+        }
         if (pulled is null) return LegacyReply.Error($"Queue '{queue}' is empty");
 
         // JSON strings inside JSON, exactly as the original nests them (reference §4.1).

@@ -70,7 +70,16 @@ public sealed class GraderPulls(
             await inflight.MarkAsync(work.Name, id, message.TimeNextVisible, cancellationToken);
             var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
             var urls = bound.Submission.Files.ToDictionary(f => f.Key, f => store.FileUrl(f.Value, expires), StringComparer.Ordinal);
-            var body = await store.ReadTextAsync(bound.Submission.Body, cancellationToken);
+            string body;
+            try
+            {
+                body = await store.ReadTextAsync(bound.Submission.Body, cancellationToken);
+            }
+            catch (SubmissionUnreadableException e)
+            {
+                log.LogWarning("Submission {SubmissionId} cannot be handed out: {Problem}", id, e.Message);
+                throw;
+            }
             log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", id, bound.Submission.Queue, bound.Submission.Pulls);
             return new PulledSubmission(id, bound.Key, body, urls);
         }

@@ -92,7 +92,7 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     {
         if (text.BlobName is null) return text.Inline ?? "";
         var blob = await files.DownloadAsync(text.BlobName, cancellationToken)
-            ?? throw new InvalidOperationException($"Blob {text.BlobName} is missing.");
+            ?? throw new SubmissionUnreadableException($"Blob {text.BlobName} is missing.");
         return blob.Content.ToString();
     }
 
