@@ -75,4 +75,22 @@ public sealed class StartupValidationTests
         Assert.Contains(key, stderr.ToString());
         Assert.DoesNotContain("@@@", stderr.ToString());
     }
+
+    [Fact]
+    public void Queues_can_be_declared_in_one_json_setting_for_hosts_whose_setting_names_cannot_hold_them()
+    {
+        var options = Program.Build(["--AzureWebJobsStorage=UseDevelopmentStorage=true",
+            "--XQueue:QueuesJson={\"MITx-6.00x\": {\"PushUrl\": \"\", \"ProcessingDelay\": \"00:05:00\"}, \"test-pull\": {}}"])
+            .Services.GetRequiredService<IOptions<XQueueOptions>>().Value;
+        Assert.Equal(["MITx-6.00x", "test-pull"], options.Queues.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(TimeSpan.FromMinutes(5), options.ProcessingDelayOf("MITx-6.00x"));
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[\"a\"]")]
+    [InlineData("{\"a\": {\"PushUrl\": 5}}")]
+    [InlineData("{\"a\": {\"Colour\": \"red\"}}")]
+    public void A_bad_queues_json_is_reported_with_its_key(string json) =>
+        Assert.Contains("XQueue:QueuesJson", ValidationMessage("--XQueue:QueuesJson=" + json));
 }

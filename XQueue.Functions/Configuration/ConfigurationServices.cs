@@ -10,9 +10,16 @@ public static class ConfigurationServices
         services.AddOptions<XQueueOptions>()
             .Bind(section)
             .PostConfigure(options => DeclareBareQueues(options, section))
+            .PostConfigure(DeclareJsonQueues)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<XQueueOptions>, XQueueOptionsValidator>();
         return services;
+    }
+
+    static void DeclareJsonQueues(XQueueOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.QueuesJson) || !QueuesJson.TryParse(options.QueuesJson, out var queues, out _)) return;
+        foreach (var (name, queue) in queues) options.Queues.TryAdd(name, queue);
     }
 
     // "Any key under XQueue:Queues:<name> declares it": the binder skips a queue whose keys are all

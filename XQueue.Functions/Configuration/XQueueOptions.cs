@@ -8,6 +8,9 @@ public sealed class XQueueOptions
     /// <summary>Declared queues by XQueue name (case-sensitive on the wire, as in the original).</summary>
     public Dictionary<string, QueueOptions> Queues { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>More queues, as one JSON object (see <see cref="Configuration.QueuesJson"/>): for hosts whose setting names cannot hold a queue name.</summary>
+    public string? QueuesJson { get; set; }
+
     /// <summary>How long a pulled submission stays hidden before it is handed out again (legacy SUBMISSION_PROCESSING_DELAY).</summary>
     public TimeSpan ProcessingDelay { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -19,6 +19,10 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         void Between(TimeSpan value, TimeSpan min, TimeSpan max, string key) =>
             Check(value >= min && value <= max, $"XQueue:{key} must be between {min} and {max} (got {value}).");
 
+        if (!string.IsNullOrWhiteSpace(options.QueuesJson) && !QueuesJson.TryParse(options.QueuesJson, out _, out var jsonError))
+        {
+            errors.Add(jsonError!);
+        }
         Check(options.Queues.Count > 0, "XQueue:Queues must declare at least one queue, e.g. XQueue:Queues:test-pull:PushUrl= (empty for a pull queue).");
         foreach (var (queue, settings) in options.Queues)
         {
