@@ -57,6 +57,7 @@ public static class Program
         builder.Services.AddSweep(builder.Configuration);
         builder.Services.AddSessions();
         builder.Services.AddExceptionHandler<LegacyFailures>();
+        builder.Services.AddHealthChecks(); // liveness only: readiness must not cost a storage round trip
         testOverrides?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -65,7 +66,8 @@ public static class Program
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapGet("/", () => Results.Text("XQueue")); // the Functions host polls / until the handler answers
+        app.MapHealthChecks("/"); // the Functions host polls / until the handler answers
+        app.MapHealthChecks("/healthz");
         app.MapLegacyEndpoints();
         app.MapFunctionsTimer();
         return app;

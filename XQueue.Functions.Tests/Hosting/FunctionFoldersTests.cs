@@ -1,4 +1,5 @@
 using XQueue.Functions.Hosting;
+using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Functions.Tests.Hosting;
 
@@ -8,20 +9,10 @@ namespace XQueue.Functions.Tests.Hosting;
 /// </summary>
 public sealed class FunctionFoldersTests
 {
-    static string FunctionsFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "XQueue.Functions", "functions");
-            if (Directory.Exists(Path.Combine(dir.FullName, "XQueue.Functions"))) return candidate;
-        }
-        throw new DirectoryNotFoundException("XQueue.Functions/functions not found above the test output.");
-    }
-
     [Fact]
     public void Committed_function_json_files_match_the_route_table()
     {
-        var folder = FunctionsFolder();
+        var folder = Repository.PathTo("XQueue.Functions", "functions");
         var expected = FunctionTable.FunctionJsonByName();
         if (Environment.GetEnvironmentVariable("UPDATE_FUNCTION_JSON") == "1")
         {

@@ -70,12 +70,24 @@ public sealed class HostContractTests
     }
 
     [Fact]
-    public async Task Readiness_probe_on_the_root_answers()
+    public async Task Readiness_probe_and_health_endpoint_answer_without_storage()
     {
-        await using var service = await TestService.StartAsync();
+        var faults = new StorageFaults();
+        await using var service = await TestService.StartAsync(overrides: services =>
+        {
+            var options = new XQueue.Functions.Storage.StorageClientOptions();
+            options.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerCall);
+            services.AddSingleton(options);
+        });
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
-        using var response = await http.GetAsync("/");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        faults.FailAll = true; // storage down: the probes still answer
+
+        foreach (var path in new[] { "/", "/healthz" })
+        {
+            using var response = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        }
     }
 
     static void AddHostHeaders(HttpRequestMessage request)

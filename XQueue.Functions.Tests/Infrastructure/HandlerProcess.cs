@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace XQueue.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The published handler started the way the Functions host starts it: its own process, the port in
+/// FUNCTIONS_CUSTOMHANDLER_PORT, settings as environment variables, stdout captured.
+/// </summary>
+public sealed class HandlerProcess : IDisposable
+{
+    readonly Process process;
+
+    HandlerProcess(Process process, int port)
+    {
+        this.process = process;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public Uri BaseAddress { get; }
+    public ConcurrentQueue<string> Stdout { get; } = new();
+    public ConcurrentQueue<string> Stderr { get; } = new();
+
+    public static HandlerProcess Start(string executable, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(executable)!,
+        };
+        info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
+        info.Environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = Guid.NewGuid().ToString();
+        foreach (var (key, value) in settings) info.Environment[key] = value;
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The handler did not start.");
+        var handler = new HandlerProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) handler.Stdout.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) handler.Stderr.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return handler;
+    }
+
+    /// <summary>Polls like the host's readiness check (every 25 ms) until any answer; returns the time it took.</summary>
+    public async Task<TimeSpan> WaitUntilAnsweringAsync(string path, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The handler exited with {process.ExitCode}: {string.Join('\n', Stderr)}");
+            try
+            {
+                using var response = await http.GetAsync(path);
+                if (response.StatusCode == HttpStatusCode.OK) return clock.Elapsed;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"The handler did not answer {path} within {timeout}.");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.WaitForExit(5000);
+        process.Dispose();
+    }
+}
