@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using XQueue.Functions.Tests.Infrastructure;
+
+namespace XQueue.Bench;
+
+/// <summary>
+/// Cold start of the published handler as the Functions host starts it: process start → first 200 on
+/// /xqueue/status/ (start-up includes creating or finding every queue, table and container and seeding
+/// users). Three self-contained linux-x64 publishes are compared: plain (only the runtime pack's own
+/// assemblies are precompiled), ReadyToRun (the app and its packages precompiled too) and composite
+/// ReadyToRun (app and framework precompiled into one image).
+/// </summary>
+public sealed record ColdStart(Sample Plain, Sample ReadyToRun, Sample Composite)
+{
+    public static async Task<ColdStart> MeasureAsync(int runs)
+    {
+        var azurite = await Azurite.Shared;
+        string[] variants = ["plain", "r2r", "composite"];
+        var handlers = new List<string>();
+        foreach (var variant in variants) handlers.Add(await Publish.HandlerAsync(variant));
+        var prefix = Azurite.NewPrefix();
+        var settings = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["XQueue__StoragePrefix"] = prefix,
+            ["XQueue__QueuesJson"] = "{\"test-pull\": {}, \"MITx-6.00x\": {}}",
+            ["XQueue__Users__lms__Password"] = "bench-password",
+            ["XQueue__Users__lms__Roles"] = "submit",
+        };
+        await TimeOneStartAsync(handlers[0], settings); // the first start creates the storage; later ones find it, as in Azure
+
+        var times = handlers.Select(_ => new List<double>()).ToArray();
+        for (var i = 0; i < runs; i++) // interleaved, so drift on the machine hits every variant alike
+        {
+            for (var v = 0; v < handlers.Count; v++) times[v].Add(await TimeOneStartAsync(handlers[v], settings));
+        }
+        return new ColdStart(new Sample(times[0]), new Sample(times[1]), new Sample(times[2]));
+    }
+
+    static async Task<double> TimeOneStartAsync(string executable, IReadOnlyDictionary<string, string> settings)
+    {
+        var clock = Stopwatch.StartNew();
+        using var handler = HandlerProcess.Start(executable, settings);
+        await handler.WaitUntilAnsweringAsync("/xqueue/status/", TimeSpan.FromSeconds(30));
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["what"] = "process start -> first 200 on /xqueue/status/, self-contained linux-x64, against Azurite",
+        ["plainMs"] = Plain.ToJson(),
+        ["readyToRunMs"] = ReadyToRun.ToJson(),
+        ["compositeReadyToRunMs"] = Composite.ToJson(),
+        ["readyToRunGainPercent"] = Gain(ReadyToRun),
+        ["compositeGainPercent"] = Gain(Composite),
+    };
+
+    double Gain(Sample precompiled) => Math.Round(100 * (Plain.Median - precompiled.Median) / Plain.Median, 1);
+
+    public string Headline() =>
+        $"cold start (median of {Plain.Values.Count}): plain {Plain.Median:F0} ms, ReadyToRun {ReadyToRun.Median:F0} ms, " +
+        $"composite ReadyToRun {Composite.Median:F0} ms";
+}
+
+public sealed record Sample(IReadOnlyList<double> Values)
+{
+    public double Median => Values.Order().ElementAt(Values.Count / 2);
+
+    public JsonObject ToJson() => new()
+    {
+        ["median"] = Math.Round(Median, 1),
+        ["min"] = Math.Round(Values.Min(), 1),
+        ["max"] = Math.Round(Values.Max(), 1),
+    };
+}

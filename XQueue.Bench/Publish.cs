@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace XQueue.Bench;
+
+/// <summary>Publishes the handler (self-contained linux-x64) into artifacts/bench/&lt;variant&gt;: plain, r2r or composite.</summary>
+public static class Publish
+{
+    public static async Task<string> HandlerAsync(string name)
+    {
+        var readyToRun = name != "plain";
+        var composite = name == "composite";
+        var root = RepositoryRoot();
+        var output = Path.Combine(root, "artifacts", "bench", name);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            "publish", "XQueue.Functions", "-c", "Release", "-r", "linux-x64", "--self-contained", "true",
+            $"-p:PublishReadyToRun={readyToRun}", $"-p:PublishReadyToRunComposite={composite}", "-p:InvariantGlobalization=true", "-o", output, "--nologo", "-v", "quiet",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var log = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish ({name}) failed:\n{await log}");
+        return Path.Combine(output, "XQueue.Functions");
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "XQueue.sln"))) return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("Run the bench from inside the repository.");
+    }
+}
