@@ -1,6 +1,4 @@
 using System.Net;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Tests.Storage;
@@ -13,13 +11,13 @@ public sealed class PipelineHeadersTests
     {
         var handler = new RecordingHandler(HttpStatusCode.NoContent);
         var credential = new FixedTokenCredential();
-        var account = new StorageAccount(StorageConnection.ForAccount("myacct"), OptionsWith(handler), credential);
+        var account = new StorageAccount(StorageConnection.ForAccount("myacct"), handler.Options(), credential);
 
         await account.GetQueue("jobs").CreateIfNotExistsAsync();
 
         var request = Assert.Single(handler.Requests);
         Assert.Equal("https://myacct.queue.core.windows.net/jobs", request.Uri.AbsoluteUri);
-        Assert.Equal("Bearer token-for-test", request.Authorization);
+        Assert.Equal("Bearer " + FixedTokenCredential.Token, request.Authorization);
         Assert.Equal(["https://storage.azure.com/.default"], credential.Scopes);
         Assert.Equal("2024-11-04", request.Headers["x-ms-version"]);
         Assert.True(request.Headers.ContainsKey("x-ms-date"));
@@ -29,7 +27,7 @@ public sealed class PipelineHeadersTests
     public async Task With_a_key_requests_carry_a_shared_key_signature_for_the_account()
     {
         var handler = new RecordingHandler(HttpStatusCode.Created);
-        var account = new StorageAccount(StorageConnection.Parse("UseDevelopmentStorage=true"), OptionsWith(handler));
+        var account = new StorageAccount(StorageConnection.Parse("UseDevelopmentStorage=true"), handler.Options());
 
         await account.GetContainer("files").CreateIfNotExistsAsync();
 
@@ -43,7 +41,7 @@ public sealed class PipelineHeadersTests
     public async Task Table_requests_pin_their_own_version_and_ask_for_minimal_metadata()
     {
         var handler = new RecordingHandler(HttpStatusCode.NoContent);
-        var account = new StorageAccount(StorageConnection.Parse("UseDevelopmentStorage=true"), OptionsWith(handler));
+        var account = new StorageAccount(StorageConnection.Parse("UseDevelopmentStorage=true"), handler.Options());
 
         await account.GetTable("Things").DeleteAsync("p", "r");
 
@@ -60,38 +58,5 @@ public sealed class PipelineHeadersTests
     public void An_account_needs_a_key_or_a_credential()
     {
         Assert.Throws<ArgumentException>(() => new StorageAccount(StorageConnection.ForAccount("myacct")));
-    }
-
-    static StorageClientOptions OptionsWith(RecordingHandler handler) =>
-        new() { Transport = new HttpClientTransport(new HttpClient(handler)), Retry = { MaxRetries = 0 } };
-
-    sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, Dictionary<string, string> Headers);
-
-    /// <summary>Records each request and answers every one with <paramref name="status"/>.</summary>
-    sealed class RecordingHandler(HttpStatusCode status) : HttpMessageHandler
-    {
-        public List<RecordedRequest> Requests { get; } = [];
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
-                .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
-            Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), headers));
-            return Task.FromResult(new HttpResponseMessage(status));
-        }
-    }
-
-    sealed class FixedTokenCredential : TokenCredential
-    {
-        public List<string> Scopes { get; } = [];
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Scopes.AddRange(requestContext.Scopes);
-            return new AccessToken("token-for-test", DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(GetToken(requestContext, cancellationToken));
     }
 }

@@ -8,11 +8,15 @@ public sealed class BlobContainerClient
 {
     readonly ServicePipeline pipeline;
     readonly StorageConnection connection;
+    readonly UserDelegationKeyCache? delegationKeys;
 
-    internal BlobContainerClient(ServicePipeline pipeline, StorageConnection connection, string name)
+    /// <param name="delegationKeys">The account's shared key cache; null when the connection has an account key.</param>
+    internal BlobContainerClient(
+        ServicePipeline pipeline, StorageConnection connection, string name, UserDelegationKeyCache? delegationKeys)
     {
         this.pipeline = pipeline;
         this.connection = connection;
+        this.delegationKeys = delegationKeys;
         Name = ResourceNames.ValidateQueueOrContainer(name, "container");
         Uri = ResourceNames.Child(connection.BlobEndpoint, Name);
     }
@@ -71,15 +75,25 @@ public sealed class BlobContainerClient
     }
 
     /// <summary>
-    /// A read-only link to one blob, signed with the account key. No start time (so clock skew cannot
-    /// make a fresh link unusable) and no protocol restriction (so it works over the emulator's http).
+    /// A read-only link to one blob. With the account key it is a service SAS, made without a storage
+    /// call; with Entra ID it is a user delegation SAS, signed with the account's cached delegation key
+    /// (fetched when there is none that lasts until <paramref name="expiresOn"/>). No start time (so clock
+    /// skew cannot make a fresh link unusable) and no protocol restriction (so it works over the emulator's http).
     /// </summary>
-    public Uri GetReadSasUri(string blobName, DateTimeOffset expiresOn)
+    public async Task<Uri> GetReadSasUriAsync(
+        string blobName, DateTimeOffset expiresOn, CancellationToken cancellationToken = default)
     {
-        var key = connection.AccountKey
-                  ?? throw new InvalidOperationException("A SAS link needs the account key, and this connection has none.");
-        var sas = new BlobServiceSas(connection.AccountName, Name, ResourceNames.ValidateBlob(blobName), "r", null, expiresOn);
-        return new UriBuilder(BlobUri(blobName)) { Query = sas.ToQuery(key) }.Uri;
+        var blobUri = BlobUri(blobName);
+        if (connection.AccountKey is { } accountKey)
+        {
+            var serviceSas = new BlobServiceSas(connection.AccountName, Name, blobName, "r", null, expiresOn);
+            return new UriBuilder(blobUri) { Query = serviceSas.ToQuery(accountKey) }.Uri;
+        }
+
+        // StorageAccount gives every keyless connection a key cache, so this holds by construction.
+        var delegationKey = await delegationKeys!.GetAsync(expiresOn, cancellationToken).ConfigureAwait(false);
+        var delegationSas = new BlobUserDelegationSas(connection.AccountName, Name, blobName, "r", expiresOn, delegationKey);
+        return new UriBuilder(blobUri) { Query = delegationSas.ToQuery() }.Uri;
     }
 
     // A missing container is a setup fault, not a missing blob, so only other 404s count as "not there".

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace XQueue.Functions.Storage;
 
 /// <summary>
@@ -19,8 +17,8 @@ internal sealed record BlobServiceSas(
 
     public string StringToSign() => string.Join('\n',
         Permissions,
-        StartsOn is { } start ? Format(start) : "",
-        Format(ExpiresOn),
+        StartsOn is { } start ? SasFormat.Time(start) : "",
+        SasFormat.Time(ExpiresOn),
         $"/blob/{AccountName}/{ContainerName}/{BlobName}", // the account once, even on path-style URLs
         "",            // si: no stored access policy
         "",            // sip
@@ -35,14 +33,11 @@ internal sealed record BlobServiceSas(
     public string ToQuery(byte[] accountKey)
     {
         var parameters = new List<(string Name, string Value)> { ("sv", Version) };
-        if (StartsOn is { } start) parameters.Add(("st", Format(start)));
-        parameters.Add(("se", Format(ExpiresOn)));
+        if (StartsOn is { } start) parameters.Add(("st", SasFormat.Time(start)));
+        parameters.Add(("se", SasFormat.Time(ExpiresOn)));
         parameters.Add(("sr", SignedResource));
         parameters.Add(("sp", Permissions));
         parameters.Add(("sig", StorageSignature.Compute(accountKey, StringToSign())));
-        return string.Join('&', parameters.Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value)}"));
+        return SasFormat.Query(parameters);
     }
-
-    static string Format(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -69,7 +69,9 @@ public sealed class GraderPulls(
 
             await inflight.MarkAsync(work.Name, id, message.TimeNextVisible, cancellationToken);
             var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
-            var urls = bound.Submission.Files.ToDictionary(f => f.Key, f => store.FileUrl(f.Value, expires), StringComparer.Ordinal);
+            var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
+            foreach (var (name, blobName) in bound.Submission.Files)
+                urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
             string body;
             try
             {

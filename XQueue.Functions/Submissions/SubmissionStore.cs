@@ -104,7 +104,9 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken = default) =>
         files.DeleteIfExistsAsync(blobName, cancellationToken);
 
-    public Uri FileUrl(string blobName, DateTimeOffset expiresOn) => files.GetReadSasUri(blobName, expiresOn);
+    /// <summary>A read link to a submission file; with Entra ID the first one in a while costs a storage call.</summary>
+    public Task<Uri> FileUrlAsync(string blobName, DateTimeOffset expiresOn, CancellationToken cancellationToken = default) =>
+        files.GetReadSasUriAsync(blobName, expiresOn, cancellationToken);
 
     /// <summary>Finished submissions issued before <paramref name="cutoff"/>, oldest key range only (never the whole history).</summary>
     public async Task<IReadOnlyList<Submission>> FinishedBeforeAsync(DateTimeOffset cutoff, int top, CancellationToken cancellationToken = default)
