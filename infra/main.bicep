@@ -11,7 +11,7 @@ targetScope = 'resourceGroup'
 
 @description('A user seeded (or updated) at every start of the app.')
 type userSeed = {
-  @description('User name: letters, digits and "_" only. It becomes part of two app setting names (XQueue__Users__<name>__Password and __Roles), which Azure allows to hold only letters, digits, "." and "_", and of the Key Vault secret name xqueue-user-<name>, which allows only letters, digits and "-" ("_" is written as "-" there, and the name is lowercased). Names with other characters cannot be declared here.')
+  @description('User name: use letters, digits and "_" only (a rule Bicep cannot check). The name becomes part of two app setting names (XQueue__Users__<name>__Password and __Roles), which Azure allows to hold only letters, digits, "." and "_", and of the Key Vault secret name xqueue-user-<name>, which allows only letters, digits and "-" ("_" is written as "-" there, and the name is lowercased).')
   @minLength(1)
   @maxLength(64)
   name: string
