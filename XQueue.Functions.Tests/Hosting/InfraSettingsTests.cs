@@ -1,0 +1,348 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Configuration;
+
+namespace XQueue.Functions.Tests.Hosting;
+
+/// <summary>
+/// The Bicep in infra/ against the options the app binds (<see cref="XQueueOptions"/>, read by
+/// reflection): every option has an app setting and every XQueue setting is a real option; storage is
+/// reached by managed identity only; no setting that Flex Consumption forbids; only names Azure
+/// accepts; and the defaults plus the example parameters pass the app's own start-up validation.
+/// The Bicep compiler is not available to the tests, so they read the source text.
+/// </summary>
+public sealed partial class InfraSettingsTests
+{
+    /// <summary>Options the Bicep deliberately leaves unset (a path and everything under it), and why.</summary>
+    static readonly Dictionary<string, string> NotSetByBicep = new(StringComparer.Ordinal)
+    {
+        // Azure app setting names allow only letters, digits, '.' and '_', so a queue named like
+        // MITx-6.00x cannot appear in XQueue__Queues__<name>__...; the queues travel in one value.
+        ["XQueue:Queues"] = "declared through XQueue:QueuesJson",
+        // Period of the standalone hosted service; under the Functions host the Sweep timer's
+        // schedule in function.json rules and this option is not read.
+        ["XQueue:Sweep:Interval"] = "standalone only",
+    };
+
+    /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>
+    static readonly string[] ForbiddenOnFlex =
+    [
+        "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE",
+        "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "WEBSITE_TIME_ZONE",
+        "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_SKIP_CONTENTSHARE_VALIDATION",
+    ];
+
+    /// <summary>What an interpolation (<c>${user.name}</c>) in a setting name, and a dictionary key in an option path, become.</summary>
+    const string Key = "{key}";
+
+    static readonly Lazy<Infra> Source = new(Infra.Load);
+
+    [Fact]
+    public void Every_XQueue_setting_in_the_Bicep_is_an_option_the_app_binds()
+    {
+        var options = OptionPaths().ToHashSet(StringComparer.Ordinal);
+        var unknown = Source.Value.Settings
+            .Where(s => s.Name.StartsWith("XQueue__", StringComparison.Ordinal))
+            .Select(s => PathOf(s.Name))
+            .Where(path => !options.Contains(path))
+            .ToList();
+        Assert.True(unknown.Count == 0, $"App settings that bind to no option in XQueueOptions: {string.Join(", ", unknown)}");
+    }
+
+    [Fact]
+    public void Every_option_the_app_binds_has_a_setting_in_the_Bicep_or_a_listed_reason_not_to()
+    {
+        var set = Source.Value.Settings.Select(s => PathOf(s.Name)).ToHashSet(StringComparer.Ordinal);
+        var missing = OptionPaths().Where(path => !set.Contains(path) && !IsExempt(path)).ToList();
+        Assert.True(missing.Count == 0,
+            $"Options without an app setting in infra/ (add one to infra/main.bicep, or to {nameof(NotSetByBicep)} with the reason): {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void The_exemptions_name_real_options_that_the_Bicep_indeed_leaves_unset()
+    {
+        var options = OptionPaths().ToList();
+        var set = Source.Value.Settings.Select(s => PathOf(s.Name)).ToList();
+        foreach (var exempt in NotSetByBicep.Keys)
+        {
+            Assert.Contains(options, path => Covers(exempt, path));
+            Assert.DoesNotContain(set, path => Covers(exempt, path));
+        }
+    }
+
+    [Fact]
+    public void Storage_is_reached_by_managed_identity_with_no_key_or_connection_string_anywhere()
+    {
+        var settings = Source.Value.Settings.Select(s => s.Name).ToList();
+        Assert.Contains("AzureWebJobsStorage__accountName", settings);
+        Assert.DoesNotContain("AzureWebJobsStorage", settings);
+
+        var code = Source.Value.Code;
+        foreach (var forbidden in new[] { "listKeys", "listAccountSas", "listServiceSas", "AccountKey=", "DefaultEndpointsProtocol", "SharedAccessSignature=" })
+        {
+            Assert.False(code.Contains(forbidden, StringComparison.OrdinalIgnoreCase), $"infra/ must not use {forbidden}: storage is Entra ID only.");
+        }
+        // The only connection string is Application Insights' (it holds no key when local auth is off).
+        var withoutAppInsights = Regex.Replace(code, @"APPLICATIONINSIGHTS_CONNECTION_STRING|appInsights\.properties\.ConnectionString|appInsightsConnectionString", "");
+        Assert.DoesNotMatch(new Regex("connection_?string", RegexOptions.IgnoreCase), withoutAppInsights);
+
+        Assert.Matches(new Regex(@"^param allowSharedKeyAccess bool = false$", RegexOptions.Multiline), Source.Value.Main);
+    }
+
+    [Fact]
+    public void No_setting_that_Flex_Consumption_forbids()
+    {
+        var settings = Source.Value.Settings.Select(s => s.Name).ToList();
+        Assert.DoesNotContain(settings, name => name.StartsWith("WEBSITE_", StringComparison.Ordinal));
+        foreach (var forbidden in ForbiddenOnFlex)
+        {
+            Assert.DoesNotContain(forbidden, settings);
+            Assert.False(Source.Value.Code.Contains($"'{forbidden}'", StringComparison.Ordinal), $"{forbidden} must not be set on Flex Consumption.");
+        }
+    }
+
+    [Fact]
+    public void Setting_names_and_user_names_are_ones_Azure_accepts()
+    {
+        // A user name stands in for ${user.name}; main.bicep restricts those to letters, digits and '_'.
+        var names = Source.Value.Settings.Select(s => s.Name.Replace(Key, "some_user1", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Matches(SettingName(), name));
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+
+        Assert.All(Source.Value.ExampleUsers, user => Assert.Matches(UserName(), user.Name));
+    }
+
+    [Fact]
+    public void Every_example_parameter_is_declared_in_main_bicep()
+    {
+        var declared = Regex.Matches(Source.Value.Main, @"^param (\w+) ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.All(Source.Value.ExampleParameters.Keys, name => Assert.Contains(name, declared));
+    }
+
+    [Fact]
+    public void The_defaults_and_the_example_parameters_pass_the_apps_start_up_validation()
+    {
+        var args = new List<string> { "--AzureWebJobsStorage=UseDevelopmentStorage=true" };
+        foreach (var setting in Source.Value.Settings.Where(s => s.Name.StartsWith("XQueue__", StringComparison.Ordinal)))
+        {
+            if (setting.Name.Contains(Key, StringComparison.Ordinal))
+            {
+                foreach (var user in Source.Value.ExampleUsers)
+                {
+                    args.Add($"--{PathOf(setting.Name).Replace(Key, user.Name, StringComparison.Ordinal)}={ValueOf(setting, user)}");
+                }
+            }
+            else
+            {
+                args.Add($"--{PathOf(setting.Name)}={ValueOf(setting, null)}");
+            }
+        }
+
+        var app = Program.Build([.. args]);
+        var options = app.Services.GetRequiredService<IOptions<XQueueOptions>>().Value; // throws with the offending key
+
+        Assert.Equal(new[] { "MITx-6.00x", "test-pull" }, options.Queues.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(TimeSpan.FromMinutes(5), options.ProcessingDelayOf("MITx-6.00x"));
+        Assert.Equal(new[] { "grader", "lms" }, options.Users.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("submit", options.Users["lms"].Roles);
+    }
+
+    /// <summary>Every option path the app binds under XQueue, dictionary keys written as <see cref="Key"/>.</summary>
+    static IEnumerable<string> OptionPaths() => OptionPaths(typeof(XQueueOptions), XQueueOptions.Section);
+
+    static IEnumerable<string> OptionPaths(Type type, string prefix)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.SetMethod is not { IsPublic: true }) continue;
+            var path = $"{prefix}:{property.Name}";
+            var propertyType = property.PropertyType;
+            if (IsValue(propertyType))
+            {
+                yield return path;
+            }
+            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                var entry = propertyType.GetGenericArguments()[1];
+                if (IsValue(entry)) yield return $"{path}:{Key}";
+                else foreach (var nested in OptionPaths(entry, $"{path}:{Key}")) yield return nested;
+            }
+            else
+            {
+                foreach (var nested in OptionPaths(propertyType, path)) yield return nested;
+            }
+        }
+    }
+
+    static bool IsValue(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Uri);
+    }
+
+    /// <summary><c>XQueue__Users__{key}__Password</c> → <c>XQueue:Users:{key}:Password</c>.</summary>
+    static string PathOf(string settingName) => settingName.Replace("__", ":", StringComparison.Ordinal);
+
+    static bool IsExempt(string path) => NotSetByBicep.Keys.Any(exempt => Covers(exempt, path));
+
+    static bool Covers(string exempt, string path) =>
+        path == exempt || path.StartsWith(exempt + ":", StringComparison.Ordinal);
+
+    /// <summary>The value a setting gets with the example parameters (parameter defaults otherwise).</summary>
+    static string ValueOf(Setting setting, ExampleUser? user)
+    {
+        var expression = setting.Value;
+        if (expression.Contains("keyVaultReferencePrefix", StringComparison.Ordinal))
+        {
+            // A Key Vault reference, resolved by the platform: stand in a value of the right shape.
+            return setting.Name.EndsWith("__SigningKey", StringComparison.Ordinal)
+                ? Convert.ToBase64String(new byte[32])
+                : "a-password-from-key-vault";
+        }
+        if (expression == "user.roles") return user?.Roles ?? throw new InvalidOperationException($"{setting.Name}: no user");
+        if (StringLiteral().Match(expression) is { Success: true } literal) return literal.Groups[1].Value;
+        var parameter = StringOf().Match(expression) is { Success: true } stringOf ? stringOf.Groups[1].Value : expression;
+        return Source.Value.ParameterValue(parameter);
+    }
+
+    sealed record Setting(string Name, string Value);
+
+    sealed record ExampleUser(string Name, string Roles);
+
+    /// <summary>infra/ as read from the repository: code (without comments and descriptions), app settings, example parameters.</summary>
+    sealed class Infra
+    {
+        public required string Main { get; init; }
+        public required string Code { get; init; }
+        public required IReadOnlyList<Setting> Settings { get; init; }
+        public required IReadOnlyDictionary<string, JsonElement> ExampleParameters { get; init; }
+        public required IReadOnlyList<ExampleUser> ExampleUsers { get; init; }
+
+        public static Infra Load()
+        {
+            var infra = Path.Combine(RepositoryRoot(), "infra");
+            var code = Directory.GetFiles(infra, "*.bicep", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal)
+                .ToDictionary(file => file, file => Description().Replace(WithoutComments(File.ReadAllText(file)), ""));
+            var all = string.Join("\n", code.Values);
+
+            var settings = SettingEntry().Matches(all)
+                .Select(m => new Setting(Interpolation().Replace(m.Groups["name"].Value, Key), m.Groups["value"].Value.Trim()))
+                .ToList();
+            // Anything else spelling an XQueue setting (another resource, another syntax) would escape these tests.
+            var spelled = Regex.Matches(all, @"XQueue__[A-Za-z0-9_.]*(\$\{[^}]*\}[A-Za-z0-9_.]*)*").Count;
+            if (spelled != settings.Count(s => s.Name.StartsWith("XQueue__", StringComparison.Ordinal)))
+            {
+                throw new InvalidOperationException("infra/ spells an XQueue__ setting outside a { name: '...' value: ... } app setting entry.");
+            }
+
+            using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(infra, "main.parameters.json")));
+            var parameters = document.RootElement.GetProperty("parameters").EnumerateObject()
+                .ToDictionary(p => p.Name, p => p.Value.GetProperty("value").Clone(), StringComparer.Ordinal);
+            var users = parameters.TryGetValue("users", out var list)
+                ? list.EnumerateArray().Select(u => new ExampleUser(u.GetProperty("name").GetString()!, u.GetProperty("roles").GetString()!)).ToList()
+                : [];
+
+            return new Infra
+            {
+                Main = code.Single(f => Path.GetFileName(f.Key) == "main.bicep").Value,
+                Code = all,
+                Settings = settings,
+                ExampleParameters = parameters,
+                ExampleUsers = users,
+            };
+        }
+
+        /// <summary>The example value of a parameter, else its default in main.bicep, as the app setting text.</summary>
+        public string ParameterValue(string name)
+        {
+            if (ExampleParameters.TryGetValue(name, out var value))
+            {
+                return value.ValueKind == JsonValueKind.String ? value.GetString()! : JsonSerializer.Serialize(value);
+            }
+            var declaration = Regex.Match(Main, $@"^param {Regex.Escape(name)} \w+ = (?<default>.+)$", RegexOptions.Multiline);
+            if (!declaration.Success) throw new InvalidOperationException($"Parameter {name} has neither an example value nor a default.");
+            var text = declaration.Groups["default"].Value.Trim();
+            return StringLiteral().Match(text) is { Success: true } literal ? literal.Groups[1].Value
+                : Regex.IsMatch(text, @"^-?\d+$|^true$|^false$") ? text
+                : throw new InvalidOperationException($"The default of parameter {name} is not a literal the test can read: {text}");
+        }
+
+        static string RepositoryRoot()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (Directory.Exists(Path.Combine(dir.FullName, "infra")) && File.Exists(Path.Combine(dir.FullName, "XQueue.sln"))) return dir.FullName;
+            }
+            throw new DirectoryNotFoundException("No folder with infra/ and XQueue.sln above the test output.");
+        }
+
+        /// <summary>Bicep without // and /* */ comments; strings (with \' escapes and ''' blocks) kept as they are.</summary>
+        static string WithoutComments(string bicep)
+        {
+            var result = new StringBuilder(bicep.Length);
+            var i = 0;
+            while (i < bicep.Length)
+            {
+                if (bicep.AsSpan(i).StartsWith("'''"))
+                {
+                    var end = bicep.IndexOf("'''", i + 3, StringComparison.Ordinal);
+                    end = end < 0 ? bicep.Length : end + 3;
+                    result.Append(bicep, i, end - i);
+                    i = end;
+                }
+                else if (bicep[i] == '\'')
+                {
+                    var end = i + 1;
+                    while (end < bicep.Length && bicep[end] != '\'') end += bicep[end] == '\\' ? 2 : 1;
+                    end = Math.Min(end + 1, bicep.Length);
+                    result.Append(bicep, i, end - i);
+                    i = end;
+                }
+                else if (bicep.AsSpan(i).StartsWith("//"))
+                {
+                    while (i < bicep.Length && bicep[i] != '\n') i++;
+                }
+                else if (bicep.AsSpan(i).StartsWith("/*"))
+                {
+                    var end = bicep.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                    i = end < 0 ? bicep.Length : end + 2;
+                }
+                else
+                {
+                    result.Append(bicep[i++]);
+                }
+            }
+            return result.ToString();
+        }
+    }
+
+    /// <summary>An app setting entry: <c>name: '...'</c> directly followed by <c>value: ...</c> (one line).</summary>
+    [GeneratedRegex(@"name:\s*'(?<name>(?:[^'\\]|\\.)*)'\s*,?\s*value:\s*(?<value>[^\r\n]+)")]
+    private static partial Regex SettingEntry();
+
+    [GeneratedRegex(@"\$\{[^}]*\}")]
+    private static partial Regex Interpolation();
+
+    /// <summary>A <c>@description('...')</c> decorator: prose, which may name settings without setting them.</summary>
+    [GeneratedRegex(@"@description\('(?:[^'\\]|\\.)*'\)")]
+    private static partial Regex Description();
+
+    /// <summary>Azure app setting names: letters, digits, '.' and '_'.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_.]+$")]
+    private static partial Regex SettingName();
+
+    /// <summary>User names main.bicep allows (part of setting names and of Key Vault secret names).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,64}$")]
+    private static partial Regex UserName();
+
+    [GeneratedRegex(@"^'((?:[^'\\$]|\\.)*)'$")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"^string\((\w+)\)$")]
+    private static partial Regex StringOf();
+}

@@ -1,0 +1,295 @@
+// XQueue on Azure Functions: a Flex Consumption function app (custom handler), its storage account,
+// Application Insights, a Key Vault for its secrets, and the roles its managed identity needs.
+//
+//   az bicep build --file infra/main.bicep
+//   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.json
+//
+// docs/deploy.md walks through the whole deployment. Every XQueue option the app binds has an app
+// setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step.
+
+targetScope = 'resourceGroup'
+
+@description('A user seeded (or updated) at every start of the app.')
+type userSeed = {
+  @description('User name: use letters, digits and "_" only (a rule Bicep cannot check). The name becomes part of two app setting names (XQueue__Users__<name>__Password and __Roles), which Azure allows to hold only letters, digits, "." and "_", and of the Key Vault secret name xqueue-user-<name>, which allows only letters, digits and "-" ("_" is written as "-" there, and the name is lowercased).')
+  @minLength(1)
+  @maxLength(64)
+  name: string
+
+  @description('Comma list of roles: submit (the LMS), grade (graders), admin.')
+  @minLength(1)
+  roles: string
+}
+
+@description('Short name of this instance: lowercase letters and digits, with single hyphens inside if you like (e.g. "xqueue", "xqueue-staging"). Resource names derive from it.')
+@minLength(3)
+@maxLength(20)
+param baseName string
+
+@description('Azure region. It must offer Flex Consumption: az functionapp list-flexconsumption-locations -o table')
+param location string = resourceGroup().location
+
+@description('Function app name, which is also the public host name <appName>.azurewebsites.net (globally unique). Empty: func-<baseName>-<6 characters derived from the resource group>.')
+@maxLength(60)
+param appName string = ''
+
+@description('The XQueue queues, as queue name -> settings: {"MITx-6.00x": {"PushUrl": "", "ProcessingDelay": "00:05:00"}, "test-pull": {}}. Names are case-sensitive, as the LMS and graders spell them. Settings are optional: a non-empty PushUrl makes a push queue, ProcessingDelay overrides processingDelay. Passed to the app as one JSON setting (XQueue__QueuesJson) because app setting names cannot hold names like MITx-6.00x.')
+param queues object = {
+  'test-pull': {}
+}
+
+@description('Users seeded at start, e.g. [{"name": "lms", "roles": "submit"}, {"name": "grader", "roles": "grade"}]. Each password is read from the Key Vault secret listed in the userSecretNames output.')
+param users userSeed[] = []
+
+@description('How long a pulled submission stays hidden before it is handed out again with a new key (TimeSpan text, 00:00:01 to 7.00:00:00; the legacy SUBMISSION_PROCESSING_DELAY).')
+param processingDelay string = '00:01:00'
+
+@description('Unanswered pulls tolerated; a submission pulled more often is failed and the LMS gets the legacy failure notice.')
+@minValue(0)
+@maxValue(100)
+param maxFailures int = 3
+
+@description('Prefix of every queue, table and container the app creates: empty, or 1-16 lowercase letters and digits starting with a letter. Lets several instances share one storage account.')
+@maxLength(16)
+param storagePrefix string = ''
+
+@description('How long finished submissions and their files are kept (TimeSpan text, 01:00:00 to 3650.00:00:00).')
+param retention string = '7.00:00:00'
+
+@description('Lifetime of the read-only file URLs handed to graders (TimeSpan text, 00:01:00 to 7.00:00:00).')
+param fileUrlLifetime string = '01:00:00'
+
+@description('Lifetime of a login session (TimeSpan text, 00:01:00 to 90.00:00:00).')
+param sessionLifetime string = '1.00:00:00'
+
+@description('Timeout of one POST of a result to the LMS (TimeSpan text, 00:00:01 to 00:05:00).')
+param deliveryTimeout string = '00:00:10'
+
+@description('First retry delay of a failed delivery; doubles per attempt (TimeSpan text).')
+param deliveryRetryBase string = '00:00:05'
+
+@description('Longest delay between delivery retries (TimeSpan text, at least deliveryRetryBase, at most 7.00:00:00).')
+param deliveryRetryMax string = '00:05:00'
+
+@description('A result the LMS has not accepted after this long is given up and logged as an error (TimeSpan text, 00:01:00 to 30.00:00:00).')
+param deliveryGiveUpAfter string = '3.00:00:00'
+
+@description('Deliveries running at once in one instance.')
+@minValue(1)
+@maxValue(256)
+param deliveryConcurrency int = 8
+
+@description('Memory of each Flex Consumption instance, MB. Execution time is billed per GB-second of this size (docs/deploy.md, "What it costs").')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Redundancy of the storage account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Allow Shared Key (account key) authorization on the storage account. The app and the Functions host use Entra ID only and never read a key; leave this false unless a tool of yours needs keys.')
+param allowSharedKeyAccess bool = false
+
+@description('Days Log Analytics keeps logs and telemetry.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+@description('Object id of the user (or group, or service principal) who sets the secrets; it gets Key Vault Secrets Officer on the vault. Yours: az ad signed-in-user show --query id -o tsv. Empty: assign the role yourself.')
+param secretsOfficerObjectId string = ''
+
+@description('Principal type of secretsOfficerObjectId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param secretsOfficerPrincipalType string = 'User'
+
+var suffix = uniqueString(resourceGroup().id, baseName)
+var compactBase = take(toLower(replace(baseName, '-', '')), 9)
+var names = {
+  app: empty(appName) ? 'func-${baseName}-${take(suffix, 6)}' : appName
+  plan: 'plan-${baseName}'
+  storage: 'st${compactBase}${suffix}'
+  keyVault: 'kv${compactBase}${suffix}'
+  logAnalytics: 'log-${baseName}'
+  appInsights: 'appi-${baseName}'
+}
+var deploymentContainerName = 'app-package'
+var sessionKeySecretName = 'xqueue-session-signing-key'
+var keyVaultReferencePrefix = '@Microsoft.KeyVault(VaultName=${names.keyVault};SecretName='
+// Key Vault secret names allow letters, digits and '-' only, and are not case-sensitive.
+var userSecretNames = toObject(users, user => user.name, user => 'xqueue-user-${toLower(replace(user.name, '_', '-'))}')
+
+module storage 'modules/storage.bicep' = {
+  name: '${baseName}-storage'
+  params: {
+    name: names.storage
+    location: location
+    skuName: storageSku
+    allowSharedKeyAccess: allowSharedKeyAccess
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: '${baseName}-monitoring'
+  params: {
+    workspaceName: names.logAnalytics
+    appInsightsName: names.appInsights
+    location: location
+    retentionInDays: logRetentionDays
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: '${baseName}-keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    secretsOfficerObjectId: secretsOfficerObjectId
+    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+  }
+}
+
+// Host and app reach storage with the managed identity (Entra ID); no connection string, no key.
+var platformSettings = [
+  {
+    name: 'AzureWebJobsStorage__accountName'
+    value: storage.outputs.name
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: monitoring.outputs.appInsightsConnectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'Authorization=AAD'
+  }
+]
+
+// One setting per XQueue option (XQueue.Functions/Configuration/XQueueOptions.cs); "__" separates levels.
+var xqueueSettings = [
+  {
+    name: 'XQueue__QueuesJson'
+    value: string(queues)
+  }
+  {
+    name: 'XQueue__ProcessingDelay'
+    value: processingDelay
+  }
+  {
+    name: 'XQueue__MaxFailures'
+    value: string(maxFailures)
+  }
+  {
+    name: 'XQueue__StoragePrefix'
+    value: storagePrefix
+  }
+  {
+    name: 'XQueue__Retention'
+    value: retention
+  }
+  {
+    name: 'XQueue__FileUrlLifetime'
+    value: fileUrlLifetime
+  }
+  {
+    name: 'XQueue__Sessions__SigningKey'
+    value: '${keyVaultReferencePrefix}${sessionKeySecretName})'
+  }
+  {
+    name: 'XQueue__Sessions__Lifetime'
+    value: sessionLifetime
+  }
+  {
+    name: 'XQueue__Delivery__Timeout'
+    value: deliveryTimeout
+  }
+  {
+    name: 'XQueue__Delivery__RetryBase'
+    value: deliveryRetryBase
+  }
+  {
+    name: 'XQueue__Delivery__RetryMax'
+    value: deliveryRetryMax
+  }
+  {
+    name: 'XQueue__Delivery__GiveUpAfter'
+    value: deliveryGiveUpAfter
+  }
+  {
+    name: 'XQueue__Delivery__Concurrency'
+    value: string(deliveryConcurrency)
+  }
+]
+
+var userPasswordSettings = [for user in users: {
+  name: 'XQueue__Users__${user.name}__Password'
+  value: '${keyVaultReferencePrefix}${userSecretNames[user.name]})'
+}]
+
+var userRoleSettings = [for user in users: {
+  name: 'XQueue__Users__${user.name}__Roles'
+  value: user.roles
+}]
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: '${baseName}-functionapp'
+  params: {
+    appName: names.app
+    planName: names.plan
+    location: location
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appSettings: concat(platformSettings, xqueueSettings, userPasswordSettings, userRoleSettings)
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: '${baseName}-roles'
+  params: {
+    appId: functionApp.outputs.id
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+@description('Base URL of the service: XQUEUE_INTERFACE.url for the LMS, SERVER for xqueue-watcher.')
+output functionAppUrl string = 'https://${functionApp.outputs.defaultHostName}'
+
+@description('Function app name.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Storage account name.')
+output storageAccountName string = storage.outputs.name
+
+@description('Key Vault name.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Blob container the app package is deployed to.')
+output deploymentContainerUrl string = storage.outputs.deploymentContainerUrl
+
+@description('Key Vault secrets to set before the app can start: sessionSigningKey (base64 of at least 32 random bytes) and users (user name -> name of the secret holding its password).')
+output keyVaultItems object = {
+  sessionSigningKey: sessionKeySecretName
+  users: userSecretNames
+}
