@@ -20,7 +20,9 @@ public static class Publish
         foreach (var arg in new[]
         {
             "publish", "XQueue.Functions", "-c", "Release", "-r", "linux-x64", "--self-contained", "true",
-            $"-p:PublishReadyToRun={readyToRun}", $"-p:PublishReadyToRunComposite={composite}", "-p:InvariantGlobalization=true", "-o", output, "--nologo", "-v", "quiet",
+            $"-p:PublishReadyToRun={readyToRun}", $"-p:PublishReadyToRunComposite={composite}", "-p:InvariantGlobalization=true",
+            // Each variant builds in its own folders: ReadyToRun outputs left by another variant break the handler.
+            $"-p:IntermediateOutputPath=obj/publish-{name}/", $"-p:OutputPath=bin/publish-{name}/", "-o", output, "--nologo", "-v", "quiet",
         })
         {
             info.ArgumentList.Add(arg);

@@ -4,7 +4,7 @@
 //   az bicep build --file infra/main.bicep
 //   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.json
 //
-// docs/deploy.md walks through the whole deployment. Every XQueue option the app binds has an app
+// README.md, "Deploy to Azure", walks through the whole deployment. Every XQueue option the app binds has an app
 // setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step.
 
 targetScope = 'resourceGroup'
@@ -79,13 +79,13 @@ param deliveryGiveUpAfter string = '3.00:00:00'
 @maxValue(256)
 param deliveryConcurrency int = 8
 
-@description('Memory of each Flex Consumption instance, MB. Execution time is billed per GB-second of this size (docs/deploy.md, "What it costs").')
+@description('Memory of each Flex Consumption instance, MB. The handler needs well under 512 MB; execution time is billed per GB-second of this size (README.md, "What it costs").')
 @allowed([
   512
   2048
   4096
 ])
-param instanceMemoryMB int = 2048
+param instanceMemoryMB int = 512
 
 @description('Most instances the app scales out to.')
 @minValue(40)

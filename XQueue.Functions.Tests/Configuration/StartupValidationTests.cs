@@ -32,7 +32,10 @@ public sealed class StartupValidationTests
     [InlineData("--XQueue:Users:grader:Roles=grade", "XQueue:Users:grader:Password")]
     [InlineData("--XQueue:Users:grader:Roles=superuser", "XQueue:Users:grader:Roles")]
     [InlineData("--XQueue:Sessions:SigningKey=c2hvcnQ=", "XQueue:Sessions:SigningKey")]
+    [InlineData("--XQueue:Sessions:SigningKey=@Microsoft.KeyVault(VaultName=kv;SecretName=xqueue-session-signing-key)", "XQueue:Sessions:SigningKey")]
+    [InlineData("--XQueue:Users:lms:Password=@Microsoft.KeyVault(VaultName=kv;SecretName=xqueue-user-lms)", "XQueue:Users:lms:Password")]
     [InlineData("--XQueue:Retention=00:00:10", "XQueue:Retention")]
+    [InlineData("--XQueue:FileUrlLifetime=7.00:00:00", "XQueue:FileUrlLifetime")]
     [InlineData("--XQueue:Delivery:Timeout=00:00:00", "XQueue:Delivery:Timeout")]
     [InlineData("--XQueue:Delivery:Concurrency=0", "XQueue:Delivery:Concurrency")]
     public void A_bad_value_is_reported_with_its_key(string setting, string key) =>

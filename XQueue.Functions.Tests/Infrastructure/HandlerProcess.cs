@@ -53,7 +53,12 @@ public sealed class HandlerProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The handler exited with {process.ExitCode}: {string.Join('\n', Stderr)}");
+            if (process.HasExited)
+            {
+                process.WaitForExit(); // lets the output readers drain
+                var output = string.Join('\n', Stderr.Concat(Stdout.TakeLast(5)));
+                throw new InvalidOperationException($"The handler exited with {process.ExitCode}:\n{output}");
+            }
             try
             {
                 using var response = await http.GetAsync(path);

@@ -37,14 +37,29 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
     public async Task SaveAsync(string name, string password, IReadOnlyList<string> roles, CancellationToken cancellationToken = default)
     {
         var hash = hasher.HashPassword(new XQueueUser(name, "", roles), password);
-        var entity = new TableEntity(Partition, name) { ["PasswordHash"] = hash, ["Roles"] = string.Join(",", roles) };
+        var entity = new TableEntity(Partition, name)
+        {
+            ["PasswordHash"] = hash,
+            ["Roles"] = string.Join(",", roles),
+            ["Seeded"] = options.Value.Users.ContainsKey(name),
+        };
         await table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Creates or updates the users named in XQueue:Users; an unchanged user is not rewritten.</summary>
+    /// <summary>
+    /// Creates or updates the users named in XQueue:Users (an unchanged user is not rewritten), and
+    /// deletes users that configuration seeded before but no longer names, so removing a user from
+    /// configuration really removes it.
+    /// </summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         await table.CreateIfNotExistsAsync(cancellationToken);
+        await foreach (var seeded in table.QueryAllAsync($"PartitionKey eq '{Partition}' and Seeded eq true", ["RowKey"], cancellationToken))
+        {
+            if (options.Value.Users.ContainsKey(seeded.RowKey)) continue;
+            await table.DeleteAsync(Partition, seeded.RowKey, "*", cancellationToken);
+            log.LogInformation("User {User} removed: no longer in XQueue:Users", seeded.RowKey);
+        }
         foreach (var (name, seed) in options.Value.Users)
         {
             var roles = Roles.Parse(seed.Roles);

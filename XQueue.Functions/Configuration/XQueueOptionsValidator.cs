@@ -41,12 +41,14 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         Check(StoragePrefixPattern().IsMatch(options.StoragePrefix),
             "XQueue:StoragePrefix must be empty or 1-16 lowercase letters and digits starting with a letter.");
         Between(options.Retention, TimeSpan.FromHours(1), TimeSpan.FromDays(3650), "Retention");
-        Between(options.FileUrlLifetime, TimeSpan.FromMinutes(1), MaxVisibility, "FileUrlLifetime");
+        // A user delegation key (Entra ID) lives at most 7 days; leave room for its clock-skew margin.
+        Between(options.FileUrlLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(6), "FileUrlLifetime");
 
         foreach (var (user, seed) in options.Users)
         {
             Check(UserNamePattern().IsMatch(user), $"XQueue:Users:{user} is not a valid user name (1-128 letters, digits, and . _ @ + -).");
             Check(!string.IsNullOrEmpty(seed.Password), $"XQueue:Users:{user}:Password must be set.");
+            Check(!IsUnresolvedReference(seed.Password), $"XQueue:Users:{user}:Password is an unresolved Key Vault reference (set the secret, then refresh the app's references).");
             foreach (var role in Roles.Parse(seed.Roles))
             {
                 Check(Roles.All.Contains(role), $"XQueue:Users:{user}:Roles has unknown role '{role}' (allowed: {string.Join(", ", Roles.All)}).");
@@ -54,7 +56,9 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         }
 
         Between(options.Sessions.Lifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(90), "Sessions:Lifetime");
-        if (!string.IsNullOrEmpty(options.Sessions.SigningKey))
+        Check(!IsUnresolvedReference(options.Sessions.SigningKey),
+            "XQueue:Sessions:SigningKey is an unresolved Key Vault reference (set the secret, then refresh the app's references).");
+        if (!string.IsNullOrEmpty(options.Sessions.SigningKey) && !IsUnresolvedReference(options.Sessions.SigningKey))
         {
             var key = TryBase64(options.Sessions.SigningKey);
             Check(key is { Length: >= 32 }, "XQueue:Sessions:SigningKey must be base64 of at least 32 bytes.");
@@ -70,6 +74,11 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    // App Service passes a Key Vault reference it could not resolve through as its own text; taken as a
+    // password it would become one.
+    static bool IsUnresolvedReference(string? value) =>
+        value is not null && value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
     static byte[]? TryBase64(string value)
     {
