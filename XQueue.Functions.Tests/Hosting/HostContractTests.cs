@@ -73,12 +73,7 @@ public sealed class HostContractTests
     public async Task Readiness_probe_and_health_endpoint_answer_without_storage()
     {
         var faults = new StorageFaults();
-        await using var service = await TestService.StartAsync(overrides: services =>
-        {
-            var options = new XQueue.Functions.Storage.StorageClientOptions();
-            options.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerCall);
-            services.AddSingleton(options);
-        });
+        await using var service = await TestService.StartAsync(overrides: faults.AddTo);
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
         faults.FailAll = true; // storage down: the probes still answer
 

@@ -17,6 +17,14 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public List<string> Writes { get; } = [];
 
+    /// <summary>Puts this policy in the app's storage pipeline (per call: before the retries).</summary>
+    public void AddTo(IServiceCollection services)
+    {
+        var options = new XQueue.Functions.Storage.StorageClientOptions();
+        options.AddPolicy(this, HttpPipelinePosition.PerCall);
+        services.AddSingleton(options);
+    }
+
     public void Arm(int failWrite)
     {
         writesSeen = 0;

@@ -14,9 +14,7 @@ public sealed class CrashSafetyTests
     static Task<GradingRig> StartWithFaults(StorageFaults faults, TimeProvider? clock = null) =>
         GradingRig.StartAsync(new Dictionary<string, string?> { ["XQueue:ProcessingDelay"] = "00:00:02" }, services =>
         {
-            var options = new StorageClientOptions();
-            options.AddPolicy(faults, HttpPipelinePosition.PerCall);
-            services.AddSingleton(options);
+            faults.AddTo(services);
             if (clock is not null) services.AddSingleton(clock);
         });
 
