@@ -29,8 +29,9 @@ public static class Publish
         }
         using var process = Process.Start(info)!;
         var log = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync(); // read both, or a full pipe stalls the build
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish ({name}) failed:\n{await log}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish ({name}) failed:\n{await log}{await errors}");
         return Path.Combine(output, "XQueue.Functions");
     }
 
