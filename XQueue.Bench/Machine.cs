@@ -13,7 +13,16 @@ public static class Machine
         ["memoryGiB"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024, 1),
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["cpu"] = CpuModel(),
+        ["loadAverageAtStart"] = LoadAverage(),
     };
+
+    /// <summary>The 1-minute load average (Linux), to show what else the machine was doing; null elsewhere.</summary>
+    public static double? LoadAverage()
+    {
+        const string loadavg = "/proc/loadavg";
+        if (!File.Exists(loadavg)) return null;
+        return double.Parse(File.ReadAllText(loadavg).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     static string CpuModel()
     {

@@ -1,20 +1,33 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using XQueue.Bench;
+using XQueue.Bench.Phases;
+using XQueue.Bench.Rig;
 
 // XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline.
-//   dotnet run --project XQueue.Bench -c Release [-- coldstart] [--runs N]
-var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(7);
+//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --quick | --runs N]
+var options = BenchOptions.Parse(args);
+var wall = System.Diagnostics.Stopwatch.StartNew();
 var summary = new JsonObject
 {
     ["date"] = DateTimeOffset.UtcNow.ToString("u"),
+    ["command"] = "dotnet run --project XQueue.Bench -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""),
     ["machine"] = Machine.Describe(),
 };
-var headlines = new List<string>();
+using var http = new HttpAttempts();
+var phases = new PhaseRunner(options, summary, http);
 
-var coldStart = await ColdStart.MeasureAsync(runs);
-summary["coldStart"] = coldStart.ToJson();
-headlines.Add(coldStart.Headline());
+// The published handler in its own process, as the Functions host starts it (publishing first: minutes on a clean clone).
+var coldStart = await phases.RunAsync("coldstart", () => ColdStart.MeasureAsync(options.ColdStartRuns), r => r.ToJson());
 
+// The service in this process, driven over HTTP on 127.0.0.1 as the LMS and xqueue-watcher drive it.
+var submits = await phases.RunAsync("submits", () => SubmitThroughput.MeasureAsync(options), r => r.ToJson());
+
+summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
+summary["wallSeconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
+var headline = Headline.Of(wall.Elapsed,
+    ("submits", submits?.Headline()),
+    ("coldstart", coldStart?.Headline()));
+summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-Console.WriteLine(string.Join("; ", headlines));
+Console.WriteLine(headline);

@@ -1,0 +1,51 @@
+namespace XQueue.Bench;
+
+/// <summary>
+/// The command line: <c>[--phases a,b,…] [--skip-coldstart] [--quick] [--runs N]</c>. By default every
+/// phase runs at full size; <c>--quick</c> shrinks counts and durations for a smoke run (numbers not comparable).
+/// </summary>
+public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns)
+{
+    public static readonly string[] AllPhases =
+        ["coldstart", "submits"];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var phases = new HashSet<string>(AllPhases, StringComparer.Ordinal);
+        var quick = false;
+        var runs = 7;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--phases":
+                    phases = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (phases.FirstOrDefault(p => !AllPhases.Contains(p)) is { } unknown)
+                        throw new ArgumentException($"Unknown phase '{unknown}'; phases are {string.Join(",", AllPhases)}.");
+                    break;
+                case "--skip-coldstart":
+                    phases.Remove("coldstart");
+                    break;
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--runs":
+                    runs = int.Parse(Value(args, ref i));
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--phases {string.Join(",", AllPhases)}] [--skip-coldstart] [--quick] [--runs N]");
+            }
+        }
+        return new BenchOptions(phases, quick, quick ? Math.Min(runs, 3) : runs);
+    }
+
+    public bool Runs(string phase) => Phases.Contains(phase);
+
+    /// <summary>The full-size value, or the small one under --quick.</summary>
+    public int Size(int full, int quick) => Quick ? quick : full;
+
+    public TimeSpan Seconds(double full, double quick) => TimeSpan.FromSeconds(Quick ? quick : full);
+
+    static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using XQueue.Functions.Tests.Infrastructure;
+
+namespace XQueue.Bench.Rig;
+
+/// <summary>
+/// What every load phase stands on: an Azurite of its own (<see cref="BenchAzurite"/>), the service in this
+/// process (its own queues, product defaults unless a phase says otherwise) and a real HTTP listener as the
+/// LMS. Every submission has its own callback URL (its own learner), so none supersedes another.
+/// </summary>
+public sealed class BenchRig : IAsyncDisposable
+{
+    readonly BenchAzurite azurite;
+    int sequence;
+
+    BenchRig(BenchAzurite azurite, TestService service, FakeLms lms)
+    {
+        this.azurite = azurite;
+        Service = service;
+        Lms = lms;
+    }
+
+    public TestService Service { get; }
+    public FakeLms Lms { get; }
+
+    public static async Task<BenchRig> StartAsync(
+        IReadOnlyList<string> queues, TimeSpan processingDelay, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? overrides = null)
+    {
+        var azurite = await BenchAzurite.StartAsync();
+        var all = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["XQueue:QueuesJson"] = JsonSerializer.Serialize(queues.ToDictionary(queue => queue, _ => new { })),
+            ["XQueue:ProcessingDelay"] = processingDelay.ToString("c"),
+            // Product defaults, where the test host shortens them.
+            ["XQueue:Sweep:Interval"] = "00:00:15",
+            ["XQueue:Delivery:RetryBase"] = "00:00:05",
+            ["XQueue:Delivery:RetryMax"] = "00:05:00",
+            // Warnings and errors only, and on stderr: stdout carries the summary.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        // The tests' host, with this rig's emulator in place of their shared one.
+        var service = await TestService.StartAsync(all, overrides);
+        return new BenchRig(azurite, service, await FakeLms.StartAsync());
+    }
+
+    public async Task<LmsSimulator> NewLmsAsync()
+    {
+        var lms = new LmsSimulator(Service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
+        await lms.LoginAsync();
+        return lms;
+    }
+
+    public async Task<GraderSimulator> NewGraderAsync()
+    {
+        var grader = new GraderSimulator(Service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
+        await grader.LoginAsync();
+        return grader;
+    }
+
+    public BenchSubmission NewSubmission(string queue)
+    {
+        var seq = Interlocked.Increment(ref sequence);
+        var header = LegacyText.Header(Lms.CallbackUrl(seq, "bench"), $"key-{seq}", queue);
+        var body = LegacyText.Body($"# bench-seq:{seq}\ndef answer(x):\n    return x * 2\n");
+        return new BenchSubmission(seq, queue, header, body);
+    }
+
+    /// <summary>Submits <paramref name="count"/> submissions through the API with several LMS clients; not timed.</summary>
+    public async Task PrefillAsync(string queue, int count, int clients = 8)
+    {
+        var remaining = count;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            using var lms = await NewLmsAsync();
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                var submission = NewSubmission(queue);
+                await lms.SubmitAsync(submission.Header, submission.Body);
+            }
+        }));
+    }
+
+    /// <summary>Waits until the LMS has received at least <paramref name="count"/> callbacks in all; false on timeout.</summary>
+    public async Task<bool> WaitForCallbacksAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Lms.Received.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await Lms.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+}
