@@ -22,11 +22,17 @@ var coldStart = await phases.RunAsync("coldstart", () => ColdStart.MeasureAsync(
 
 // The service in this process, driven over HTTP on 127.0.0.1 as the LMS and xqueue-watcher drive it.
 var submits = await phases.RunAsync("submits", () => SubmitThroughput.MeasureAsync(options), r => r.ToJson());
+var cycles = await phases.RunAsync("cycles", () => GradedCycles.MeasureAsync(options), r => r.ToJson());
+var duplicates = await phases.RunAsync("duplicates", () => DuplicateDeliveries.MeasureAsync(options), r => r.ToJson());
+var depth = await phases.RunAsync("depth", () => LatencyVsDepth.MeasureAsync(options), r => r.ToJson());
 
 summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
 summary["wallSeconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
 var headline = Headline.Of(wall.Elapsed,
     ("submits", submits?.Headline()),
+    ("cycles", cycles?.Headline()),
+    ("duplicates", duplicates?.Headline()),
+    ("depth", depth?.Headline()),
     ("coldstart", coldStart?.Headline()));
 summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using XQueue.Bench.Rig;
+
+namespace XQueue.Bench.Phases;
+
+/// <summary>
+/// Phase 2. Graded cycles/s (get_submission + put_result) with 1 and 4 graders at queue depth 300 and 5,000.
+/// At depth 300 the queue is filled through the submit API and each run drains the 300. At 5,000 each run
+/// grades for a fixed 15 s (at most 500) and the queue is topped up between the runs; it is filled directly in
+/// storage (<see cref="DirectPrefill"/>: the same entity and message submit writes), because 5,000 submits
+/// through the API cost a minute or more of the time budget and pulls cannot tell the difference. The
+/// processing delay (10 min) outlasts the phase, so nothing is handed out twice. Between runs every result is
+/// first delivered to the LMS, so one run's deliveries do not load the next.
+/// </summary>
+public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
+{
+    const string Queue = "bench-cycles";
+
+    public sealed record Run(int Depth, GradedRun Graded, double DeliveredAfterSeconds, bool AllDelivered)
+    {
+        public JsonObject ToJson()
+        {
+            var json = Graded.ToJson();
+            json["depth"] = Depth;
+            json["lastCallbackAfterLastPutSeconds"] = Math.Round(DeliveredAfterSeconds, 2);
+            json["allDelivered"] = AllDelivered;
+            return json;
+        }
+    }
+
+    public GradedRun At(int depth, int graders) => Runs.Single(r => r.Depth == depth && r.Graded.Graders == graders).Graded;
+
+    public static async Task<GradedCycles> MeasureAsync(BenchOptions options)
+    {
+        var (shallow, deep, deepCycles) = (options.Size(300, 100), options.Size(5000, 600), options.Size(500, 100));
+        var (shallowLimit, deepLimit) = (options.Seconds(60, 20), options.Seconds(15, 5));
+        var runs = new List<Run>();
+        // A rig for each depth: one emulator per minute or so (see BenchAzurite).
+        await using (var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10)))
+        {
+            await WarmUp.RunAsync(rig, Queue);
+            foreach (var graders in new[] { 1, 4 })
+            {
+                await rig.PrefillAsync(Queue, shallow);
+                runs.Add(await RunAsync(rig, shallow, graders, shallow, shallowLimit));
+            }
+        }
+        await using (var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10)))
+        {
+            await WarmUp.RunAsync(rig, Queue);
+            await DirectPrefill.StoreAsync(rig, Queue, deep);
+            foreach (var graders in new[] { 1, 4 })
+            {
+                var run = await RunAsync(rig, deep, graders, deepCycles, deepLimit);
+                runs.Add(run);
+                if (graders == 1) await DirectPrefill.StoreAsync(rig, Queue, run.Graded.Cycles); // back to the full depth
+            }
+        }
+        return new GradedCycles(runs);
+    }
+
+    static async Task<Run> RunAsync(BenchRig rig, int depth, int graders, int cycles, TimeSpan limit)
+    {
+        var before = rig.Lms.Received.Count;
+        var graded = await GradedRun.RunAsync(rig, Queue, graders, cycles, limit);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var delivered = await rig.WaitForCallbacksAsync(before + graded.Cycles, TimeSpan.FromSeconds(60));
+        return new Run(depth, graded, clock.Elapsed.TotalSeconds, delivered);
+    }
+
+    public string Headline()
+    {
+        var deep = Runs.Max(r => r.Depth);
+        return $"cycles/s at depth {deep:N0}: {At(deep, 1).CyclesPerSecond:F0} (1 grader), {At(deep, 4).CyclesPerSecond:F0} (4 graders)";
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["what"] = "graders pulling and answering at once (GET get_submission, form POST put_result); depth 300 filled through submit, 5,000 directly in storage",
+        ["runs"] = new JsonArray(Runs.Select(r => (JsonNode)r.ToJson()).ToArray()),
+    };
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using XQueue.Functions.Delivery;
+using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
+
+namespace XQueue.Bench.Rig;
+
+/// <summary>
+/// The storage calls of one graded cycle, straight at storage with the service's own clients, in the order the
+/// service makes them (GraderPulls, ResultIntake with ResultRecorder, ResultDelivery) — without HTTP, sessions,
+/// the domain model's serialization or the LMS POST. The floor the service's own cycle is compared to.
+/// </summary>
+public sealed class StorageCycle(BenchRig rig, string queue)
+{
+    /// <summary>The calls, named as the service's storage counter names them.</summary>
+    public static readonly string[] Calls =
+    [
+        "get_submission: queue.receive work message (visibility = processing delay)",
+        "get_submission: table.get submission",
+        "get_submission: table.replace submission (If-Match: pulled, key, pop receipt)",
+        "get_submission: table.replace in-flight mark (upsert)",
+        "put_result: table.get submission",
+        "put_result: queue.send outbox message",
+        "put_result: table.replace submission (If-Match: retired, reply)",
+        "put_result: queue.delete work message",
+        "put_result: table.delete in-flight mark",
+        "delivery: table.get submission",
+        "delivery: table.get submission (SubmissionStore.UpdateAsync reads it again)",
+        "delivery: table.replace submission (If-Match: delivered)",
+        "delivery: queue.delete outbox message",
+    ];
+
+    readonly QueueClient work = rig.Service.Get<QueueCatalog>().WorkQueue(queue);
+    readonly TableClient submissions = rig.Service.Get<StorageAccount>().GetTable(rig.Service.Get<StorageNames>().SubmissionsTable);
+    readonly TableClient inflight = rig.Service.Get<StorageAccount>().GetTable(rig.Service.Get<StorageNames>().InflightTable);
+    readonly QueueClient outbox = rig.Service.Get<StorageAccount>().GetQueue(rig.Service.Get<StorageNames>().DeliveryQueue);
+    readonly TimeSpan attemptLease = rig.Service.Get<DeliveryOutbox>().AttemptLease;
+    readonly TimeSpan processingDelay = rig.Service.Get<QueueCatalog>().ProcessingDelay(queue);
+
+    public sealed record Held(ReceivedMessage Message, long Id, string PartitionKey);
+
+    public sealed record Answered(string PartitionKey, SentMessage Outbox);
+
+    /// <summary>get_submission's calls; null when the queue is empty.</summary>
+    public async Task<Held?> PullAsync()
+    {
+        var messages = await work.ReceiveAsync(1, processingDelay);
+        if (messages.Count == 0) return null;
+        var message = messages[0];
+        var id = long.Parse(message.Text);
+        var partition = SubmissionId.PartitionKey(id);
+        var entity = (await submissions.GetAsync(partition, SubmissionEntity.RowKey))!;
+        var now = DateTimeOffset.UtcNow;
+        entity["Status"] = "pulled";
+        entity["PullKey"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        entity["PopReceipt"] = message.PopReceipt;
+        entity["Pulls"] = 1;
+        entity["GraderUser"] = "grader";
+        entity["GraderAddress"] = "127.0.0.1";
+        entity["PulledAt"] = entity["FirstPulledAt"] = entity["StatusAt"] = now;
+        entity["LeaseUntil"] = message.TimeNextVisible;
+        await submissions.UpdateAsync(entity, entity.ETag!, TableUpdateMode.Replace);
+        await inflight.UpsertAsync(new TableEntity(work.Name, partition) { ["Until"] = message.TimeNextVisible }, TableUpdateMode.Replace);
+        return new Held(message, id, partition);
+    }
+
+    /// <summary>put_result's calls.</summary>
+    public async Task<Answered> AnswerAsync(Held held)
+    {
+        var entity = (await submissions.GetAsync(held.PartitionKey, SubmissionEntity.RowKey))!;
+        var now = DateTimeOffset.UtcNow;
+        var version = now.ToUnixTimeMilliseconds();
+        var sent = await outbox.SendAsync($"{held.Id}:{version}", attemptLease, Timeout.InfiniteTimeSpan);
+        entity["Status"] = "retired";
+        entity["RetireReason"] = "graded";
+        entity["Reply"] = GraderSimulator.Reply;
+        entity["ReplyVersion"] = version;
+        entity["Delivery"] = "pending";
+        entity["GradedAt"] = entity["FinishedAt"] = entity["StatusAt"] = now;
+        await submissions.UpdateAsync(entity, entity.ETag!, TableUpdateMode.Replace);
+        await work.DeleteAsync(held.Message.MessageId, held.Message.PopReceipt);
+        await inflight.DeleteAsync(work.Name, held.PartitionKey);
+        return new Answered(held.PartitionKey, sent);
+    }
+
+    /// <summary>The delivery's calls (the POST to the LMS left out).</summary>
+    public async Task DeliverAsync(Answered answered)
+    {
+        await submissions.GetAsync(answered.PartitionKey, SubmissionEntity.RowKey);
+        var entity = (await submissions.GetAsync(answered.PartitionKey, SubmissionEntity.RowKey))!;
+        entity["Delivery"] = "delivered";
+        entity["DeliveredAt"] = DateTimeOffset.UtcNow;
+        entity["DeliveryAttempts"] = 1;
+        await submissions.UpdateAsync(entity, entity.ETag!, TableUpdateMode.Replace);
+        await outbox.DeleteAsync(answered.Outbox.MessageId, answered.Outbox.PopReceipt);
+    }
+}
