@@ -25,6 +25,7 @@ var submits = await phases.RunAsync("submits", () => SubmitThroughput.MeasureAsy
 var cycles = await phases.RunAsync("cycles", () => GradedCycles.MeasureAsync(options), r => r.ToJson());
 var duplicates = await phases.RunAsync("duplicates", () => DuplicateDeliveries.MeasureAsync(options), r => r.ToJson());
 var depth = await phases.RunAsync("depth", () => LatencyVsDepth.MeasureAsync(options), r => r.ToJson());
+var calls = await phases.RunAsync("calls", () => StorageCallsPerSubmission.MeasureAsync(options), r => r.ToJson());
 
 summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
 summary["wallSeconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
@@ -33,6 +34,7 @@ var headline = Headline.Of(wall.Elapsed,
     ("cycles", cycles?.Headline()),
     ("duplicates", duplicates?.Headline()),
     ("depth", depth?.Headline()),
+    ("calls", calls?.Headline()),
     ("coldstart", coldStart?.Headline()));
 summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
