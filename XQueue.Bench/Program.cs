@@ -26,6 +26,7 @@ var cycles = await phases.RunAsync("cycles", () => GradedCycles.MeasureAsync(opt
 var duplicates = await phases.RunAsync("duplicates", () => DuplicateDeliveries.MeasureAsync(options), r => r.ToJson());
 var depth = await phases.RunAsync("depth", () => LatencyVsDepth.MeasureAsync(options), r => r.ToJson());
 var calls = await phases.RunAsync("calls", () => StorageCallsPerSubmission.MeasureAsync(options), r => r.ToJson());
+var e2e = await phases.RunAsync("e2e", () => EndToEnd.MeasureAsync(options), r => r.ToJson());
 
 summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
 summary["wallSeconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
@@ -35,6 +36,7 @@ var headline = Headline.Of(wall.Elapsed,
     ("duplicates", duplicates?.Headline()),
     ("depth", depth?.Headline()),
     ("calls", calls?.Headline()),
+    ("e2e", e2e?.Headline()),
     ("coldstart", coldStart?.Headline()));
 summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
