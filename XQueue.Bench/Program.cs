@@ -28,6 +28,11 @@ var depth = await phases.RunAsync("depth", () => LatencyVsDepth.MeasureAsync(opt
 var calls = await phases.RunAsync("calls", () => StorageCallsPerSubmission.MeasureAsync(options), r => r.ToJson());
 var e2e = await phases.RunAsync("e2e", () => EndToEnd.MeasureAsync(options), r => r.ToJson());
 
+// The same storage calls without the service: the floor it is compared to.
+var floor = await phases.RunAsync("floor", () => RawFloor.MeasureAsync(options), r => r.ToJson());
+var floorFraction = Comparison.FloorFraction(cycles, floor);
+if (floorFraction is not null) summary["serviceVsFloor"] = floorFraction.ToJson();
+
 summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
 summary["wallSeconds"] = Math.Round(wall.Elapsed.TotalSeconds, 1);
 var headline = Headline.Of(wall.Elapsed,
@@ -37,6 +42,7 @@ var headline = Headline.Of(wall.Elapsed,
     ("depth", depth?.Headline()),
     ("calls", calls?.Headline()),
     ("e2e", e2e?.Headline()),
+    ("floor", floorFraction?.Headline()),
     ("coldstart", coldStart?.Headline()));
 summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

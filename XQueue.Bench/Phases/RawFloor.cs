@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using XQueue.Bench.Rig;
+
+namespace XQueue.Bench.Phases;
+
+/// <summary>
+/// Phase 7. The floor: a graded cycle's storage calls (<see cref="StorageCycle"/>) issued straight at Azurite,
+/// with the service's shape of concurrency: a worker makes get_submission's and put_result's calls in turn, as a
+/// grader waits for them, and hands the delivery to a background pool of <c>Delivery:Concurrency</c> (8), as
+/// put_result does. Depth 300 (filled directly in storage), drained by 1 and by 4 workers. The service's cycles/s
+/// at the same depth are reported as a fraction of it (target ≥ 50 %).
+/// </summary>
+public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
+{
+    const string Queue = "bench-floor";
+
+    public sealed record Run(int Workers, int Cycles, TimeSpan Elapsed, TimeSpan UntilDelivered, LatencySample GraderPath)
+    {
+        public double CyclesPerSecond => Cycles / Elapsed.TotalSeconds;
+
+        public JsonObject ToJson() => new()
+        {
+            ["workers"] = Workers,
+            ["cycles"] = Cycles,
+            ["seconds"] = Math.Round(Elapsed.TotalSeconds, 2),
+            ["cyclesPerSecond"] = Math.Round(CyclesPerSecond, 1),
+            ["lastDeliveryAfterLastCycleSeconds"] = Math.Round((UntilDelivered - Elapsed).TotalSeconds, 2),
+            ["graderPathMs"] = GraderPath.ToJson(),
+        };
+    }
+
+    public Run With(int workers) => Runs.Single(r => r.Workers == workers);
+
+    public static async Task<RawFloor> MeasureAsync(BenchOptions options)
+    {
+        var depth = options.Size(300, 100);
+        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
+        var cycle = new StorageCycle(rig, Queue);
+        await DirectPrefill.StoreAsync(rig, Queue, 60);
+        await RunAsync(cycle, 2, 60); // warm-up
+        var runs = new List<Run>();
+        foreach (var workers in new[] { 1, 4 })
+        {
+            await DirectPrefill.StoreAsync(rig, Queue, depth);
+            runs.Add(await RunAsync(cycle, workers, depth));
+        }
+        return new RawFloor(runs);
+    }
+
+    static async Task<Run> RunAsync(StorageCycle cycle, int workers, int cycles)
+    {
+        var deliveries = Channel.CreateUnbounded<StorageCycle.Answered>();
+        var delivering = Parallel.ForEachAsync(deliveries.Reader.ReadAllAsync(),
+            new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (answered, _) => await cycle.DeliverAsync(answered));
+
+        var graderPath = new LatencySample();
+        var remaining = cycles;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                var start = Stopwatch.GetTimestamp();
+                if (await cycle.PullAsync() is not { } held) break;
+                deliveries.Writer.TryWrite(await cycle.AnswerAsync(held));
+                graderPath.AddSince(start);
+            }
+        }));
+        var elapsed = clock.Elapsed;
+        deliveries.Writer.Complete();
+        await delivering;
+        return new Run(workers, graderPath.Count, elapsed, clock.Elapsed, graderPath);
+    }
+
+    /// <summary>The service's cycles/s as a fraction of the floor with as many workers as graders.</summary>
+    public static double Fraction(GradedRun service, Run floor) => service.CyclesPerSecond / floor.CyclesPerSecond;
+
+    public JsonObject ToJson() => new()
+    {
+        ["what"] = "a graded cycle's storage calls straight at Azurite with the service's storage clients (no HTTP, no LMS POST); delivery in a background pool of 8; depth 300",
+        ["callsPerCycle"] = StorageCycle.Calls.Length,
+        ["calls"] = new JsonArray(StorageCycle.Calls.Select(s => (JsonNode)s).ToArray()),
+        ["runs"] = new JsonArray(Runs.Select(r => (JsonNode)r.ToJson()).ToArray()),
+    };
+}
