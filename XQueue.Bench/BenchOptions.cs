@@ -7,7 +7,7 @@ namespace XQueue.Bench;
 public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns)
 {
     public static readonly string[] AllPhases =
-        ["coldstart", "submits", "cycles", "duplicates", "depth", "calls", "e2e", "floor"];
+        ["coldstart", "submits", "cycles", "duplicates", "depth", "calls", "e2e", "floor", "wave"];
 
     public static BenchOptions Parse(string[] args)
     {
