@@ -5,23 +5,17 @@ using System.Text.Json.Nodes;
 namespace XQueue.Bench.Rig;
 
 /// <summary>
-/// Every HTTP request this process sends (.NET's <c>http.client.request.duration</c>), by target: storage
-/// (a rig's Azurite) or anything else on loopback (the service, the LMS listener, the cold-start handler). Each transport attempt counts, so
-/// storage retries show up here while the service's own counter counts a retried call once. Kept per phase:
-/// failed attempts and attempts slower than a second explain a long tail.
+/// Every HTTP request this process sends (.NET's <c>http.client.request.duration</c>), by target: storage (a
+/// rig's Azurite) or anything else on loopback (the service, the LMS listener, the cold-start handler). Each
+/// transport attempt counts, so storage retries show up here while the service's own counter counts a retried
+/// call once. Kept per phase: failed attempts (by error type) and attempts slower than a second explain a tail.
 /// </summary>
 public sealed class HttpAttempts : IDisposable
 {
     public static readonly TimeSpan Slow = TimeSpan.FromSeconds(1);
 
     readonly MeterListener listener = new();
-    readonly ConcurrentDictionary<string, Counts> byTarget = new();
-
-    sealed class Counts
-    {
-        public long Attempts, Failed, SlowerThanASecond;
-        public double MaxSeconds;
-    }
+    readonly ConcurrentDictionary<(string Target, string Kind), long> counts = new();
 
     public HttpAttempts()
     {
@@ -36,52 +30,45 @@ public sealed class HttpAttempts : IDisposable
     void OnMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
         int? port = null;
-        var failed = false;
+        string? error = null;
         foreach (var tag in tags)
         {
             if (tag.Key == "server.port" && tag.Value is int p) port = p;
-            // error.type names an exception, or the status code of an error answer; only 5xx and no answer count
-            // (storage's 404 and 412 are answers the service expects).
-            else if (tag.Key == "error.type" && tag.Value is string error && !(error.Length == 3 && error[0] == '4')) failed = true;
+            // error.type names an exception, or the status code of an error answer. Storage's 404 and 412 are
+            // answers the service expects, so only 5xx and no answer count as failures.
+            else if (tag.Key == "error.type" && tag.Value is string type && !(type.Length == 3 && type[0] == '4')) error = type;
         }
-        var counts = byTarget.GetOrAdd(port is { } known && BenchAzurite.StoragePorts.ContainsKey(known) ? "storage" : "loopback", _ => new Counts());
-        lock (counts)
-        {
-            counts.Attempts++;
-            if (failed) counts.Failed++;
-            if (seconds >= Slow.TotalSeconds) counts.SlowerThanASecond++;
-            counts.MaxSeconds = Math.Max(counts.MaxSeconds, seconds);
-        }
+        var target = port is { } known && BenchAzurite.StoragePorts.ContainsKey(known) ? "storage" : "loopback";
+        Add(target, "attempts");
+        if (seconds >= Slow.TotalSeconds) Add(target, "slowerThan1s");
+        if (error is null) return;
+        // A request given up by its caller (the service shutting down between rigs) is not a failure of the target.
+        if (error.EndsWith("CanceledException", StringComparison.Ordinal)) Add(target, "canceled");
+        else Add(target, "failed:" + error);
     }
 
-    /// <summary>Counts so far; <see cref="Since"/> turns two of them into one phase's.</summary>
-    public JsonObject Snapshot() => new(byTarget.OrderBy(t => t.Key).Select(t =>
-    {
-        lock (t.Value)
-        {
-            return KeyValuePair.Create(t.Key, (JsonNode?)new JsonObject
-            {
-                ["attempts"] = t.Value.Attempts,
-                ["failed"] = t.Value.Failed,
-                ["slowerThan1s"] = t.Value.SlowerThanASecond,
-                ["maxSeconds"] = Math.Round(t.Value.MaxSeconds, 2),
-            });
-        }
-    }));
+    void Add(string target, string kind) => counts.AddOrUpdate((target, kind), 1, (_, n) => n + 1);
 
-    public static JsonObject Since(JsonObject before, JsonObject after)
+    /// <summary>Counts so far; <see cref="Since"/> turns two of them into one phase's.</summary>
+    public IReadOnlyDictionary<(string Target, string Kind), long> Snapshot() => counts.ToDictionary();
+
+    /// <summary>{"storage": {"attempts": n, "slowerThan1s": n, "canceled": n, "failed": {"connection_error": n}}, "loopback": {…}}</summary>
+    public static JsonObject Since(IReadOnlyDictionary<(string Target, string Kind), long> before, IReadOnlyDictionary<(string Target, string Kind), long> after)
     {
         var result = new JsonObject();
-        foreach (var (target, node) in after)
+        foreach (var target in after.Keys.Select(k => k.Target).Distinct().Order(StringComparer.Ordinal))
         {
-            var now = node!.AsObject();
-            var then = before[target]?.AsObject();
-            long Delta(string key) => now[key]!.GetValue<long>() - (then?[key]?.GetValue<long>() ?? 0);
+            long Delta((string, string) key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+            var failed = after.Keys.Where(k => k.Target == target && k.Kind.StartsWith("failed:", StringComparison.Ordinal))
+                .Select(k => (Type: k.Kind["failed:".Length..], Count: Delta(k)))
+                .Where(f => f.Count > 0)
+                .ToArray();
             result[target] = new JsonObject
             {
-                ["attempts"] = Delta("attempts"),
-                ["failed"] = Delta("failed"),
-                ["slowerThan1s"] = Delta("slowerThan1s"),
+                ["attempts"] = Delta((target, "attempts")),
+                ["slowerThan1s"] = Delta((target, "slowerThan1s")),
+                ["canceled"] = Delta((target, "canceled")),
+                ["failed"] = new JsonObject(failed.Select(f => KeyValuePair.Create(f.Type, (JsonNode?)f.Count))),
             };
         }
         return result;
