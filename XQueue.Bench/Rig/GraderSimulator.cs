@@ -24,8 +24,6 @@ public sealed class GraderSimulator(Uri server, string user, string password) : 
 
     HttpClient Http => client ??= BenchHttp.NewClient(server, followRedirects: false, cookies);
 
-    public int Logins { get; private set; }
-
     public async Task LoginAsync()
     {
         using (await Http.GetAsync("/xqueue/login/")) { }
@@ -37,7 +35,6 @@ public sealed class GraderSimulator(Uri server, string user, string password) : 
         var csrf = Csrf();
         if (csrf is not null) request.Headers.Add("X-CSRFToken", csrf);
         using var response = await Http.SendAsync(request);
-        Logins++;
         var (code, content) = await BenchHttp.EnvelopeAsync(response, "grader login");
         if (code != 0) throw new BenchFailure($"grader login: {content}");
         Http.DefaultRequestHeaders.Referrer = server;

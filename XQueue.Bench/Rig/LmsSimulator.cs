@@ -10,13 +10,10 @@ public sealed class LmsSimulator(Uri server, string user, string password) : IDi
 {
     readonly HttpClient http = Authorized(BenchHttp.NewClient(server, followRedirects: true));
 
-    public int Logins { get; private set; }
-
     /// <summary>Logs in ahead of time, as the LMS's session would have after its first submission.</summary>
     public async Task LoginAsync()
     {
         var (code, content) = await PostAsync("/xqueue/login/", [new("username", user), new("password", password)]);
-        Logins++;
         if (code != 0) throw new BenchFailure($"LMS login: {content}");
     }
 
