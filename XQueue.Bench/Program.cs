@@ -6,7 +6,16 @@ using XQueue.Bench.Rig;
 
 // XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline.
 //   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --quick | --runs N]
-var options = BenchOptions.Parse(args);
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 var budget = new Budget(Budget.Default);
 var summary = new JsonObject
 {
@@ -53,3 +62,4 @@ var headline = Headline.Of(budget.Elapsed,
 summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine(headline);
+return 0;
