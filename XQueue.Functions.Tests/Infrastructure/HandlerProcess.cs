@@ -46,6 +46,47 @@ public sealed class HandlerProcess : IDisposable
         return handler;
     }
 
+    /// <summary>
+    /// The executable run standalone, as an operator runs it: Kestrel on <c>--urls http://127.0.0.1:port</c>,
+    /// no Functions host (so the app runs its own sweep), settings as environment variables.
+    /// </summary>
+    public static HandlerProcess StartStandalone(string executable, IReadOnlyDictionary<string, string> settings, int port)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(executable)!,
+        };
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        foreach (var (key, value) in settings) info.Environment[key] = value;
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("The app did not start.");
+        var handler = new HandlerProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) handler.Stdout.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) handler.Stderr.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return handler;
+    }
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreeLoopbackPort() => FreePort();
+
+    public int ProcessId => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>kill -9: SIGKILL to the app, no shutdown code runs; returns once the process is gone.</summary>
+    public void KillHard()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: false);
+        process.WaitForExit(10_000);
+    }
+
     /// <summary>Polls like the host's readiness check (every 25 ms) until any answer; returns the time it took.</summary>
     public async Task<TimeSpan> WaitUntilAnsweringAsync(string path, TimeSpan timeout)
     {

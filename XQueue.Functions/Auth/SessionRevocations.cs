@@ -22,9 +22,20 @@ public sealed class SessionRevocations(SessionKeys keys, IMemoryCache cache)
     public async Task<bool> IsRevokedAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (cache.TryGetValue(CacheKey(sessionId), out bool revoked)) return revoked;
-        revoked = await keys.Table.GetAsync(Partition, sessionId, cancellationToken) is not null;
-        cache.Set(CacheKey(sessionId), revoked, CacheFor);
-        return revoked;
+        try
+        {
+            revoked = await keys.Table.GetAsync(Partition, sessionId, cancellationToken) is not null;
+            cache.Set(CacheKey(sessionId), revoked, CacheFor);
+            return revoked;
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // Storage is down: everything a session unlocks needs storage too, so nothing is exposed by carrying
+            // on (and /xqueue/status/ keeps answering). Remembered briefly, so each request of an outage does not
+            // wait for the same failure again.
+            cache.Set(CacheKey(sessionId), false, TimeSpan.FromSeconds(5));
+            return false;
+        }
     }
 
     static string CacheKey(string sessionId) => "revoked:" + sessionId;

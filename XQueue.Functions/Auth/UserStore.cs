@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Storage;
@@ -8,8 +11,14 @@ namespace XQueue.Functions.Auth;
 public sealed record XQueueUser(string Name, string PasswordHash, IReadOnlyList<string> Roles);
 
 /// <summary>Users in Table Storage, passwords hashed with ASP.NET Core's PasswordHasher.</summary>
-public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> options, ILogger<UserStore> log)
+public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> options, IMemoryCache cache, ILogger<UserStore> log)
 {
+    // PBKDF2 costs tens of milliseconds of CPU by design, and the LMS logs in before nearly every submit.
+    // A successful check is remembered briefly, in this process only, as a keyed hash of the password
+    // tied to the stored hash (a changed password or hash no longer matches).
+    static readonly TimeSpan RememberLoginFor = TimeSpan.FromMinutes(5);
+    static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
+
     const string Partition = "user";
     readonly TableClient table = storage.GetTable(options.Value.StoragePrefix + "users");
     readonly PasswordHasher<XQueueUser> hasher = new();
@@ -27,10 +36,17 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
     public async Task<XQueueUser?> VerifyAsync(string name, string password, CancellationToken cancellationToken = default)
     {
         var user = await FindAsync(name, cancellationToken);
+        var digest = HMACSHA256.HashData(ProcessKey, Encoding.UTF8.GetBytes(name + "\0" + password));
+        if (user is not null && cache.TryGetValue(("login", name), out (string Hash, byte[] Digest) remembered) &&
+            remembered.Hash == user.PasswordHash && CryptographicOperations.FixedTimeEquals(remembered.Digest, digest))
+        {
+            return user;
+        }
         var candidate = user ?? new XQueueUser(name, DecoyHash, []);
         var result = hasher.VerifyHashedPassword(candidate, candidate.PasswordHash, password);
         if (user is null || result == PasswordVerificationResult.Failed) return null;
         if (result == PasswordVerificationResult.SuccessRehashNeeded) await SaveAsync(user.Name, password, user.Roles, cancellationToken);
+        else cache.Set(("login", name), (user.PasswordHash, digest), RememberLoginFor);
         return user;
     }
 

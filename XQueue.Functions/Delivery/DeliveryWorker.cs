@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
 
@@ -11,23 +12,25 @@ namespace XQueue.Functions.Delivery;
 public sealed class DeliveryWorker(IServiceProvider services, IOptions<XQueueOptions> options, ILogger<DeliveryWorker> log)
     : BackgroundService
 {
-    readonly Channel<OutboxEntry> pending = Channel.CreateUnbounded<OutboxEntry>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Channel<(OutboxEntry Entry, Submission Stored)> pending =
+        Channel.CreateUnbounded<(OutboxEntry, Submission)>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void StartSoon(OutboxEntry entry) => pending.Writer.TryWrite(entry);
+    /// <param name="stored">The submission as put_result stored it, so the attempt need not read it again.</param>
+    public void StartSoon(OutboxEntry entry, Submission stored) => pending.Writer.TryWrite((entry, stored));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Parallel.ForEachAsync(
             pending.Reader.ReadAllAsync(stoppingToken),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Delivery.Concurrency, CancellationToken = stoppingToken },
-            async (entry, cancellationToken) =>
+            async (item, cancellationToken) =>
             {
                 try
                 {
-                    await services.GetRequiredService<ResultDelivery>().AttemptAsync(entry, cancellationToken);
+                    await services.GetRequiredService<ResultDelivery>().AttemptAsync(item.Entry, item.Stored, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    log.LogWarning(e, "First delivery attempt for submission {SubmissionId} failed; the sweep retries it", entry.SubmissionId);
+                    log.LogWarning(e, "First delivery attempt for submission {SubmissionId} failed; the sweep retries it", item.Entry.SubmissionId);
                 }
             });
 }

@@ -12,9 +12,10 @@ public sealed class ResultDelivery(
     SubmissionStore store, DeliveryOutbox outbox, LmsCallback lms, IOptions<XQueueOptions> options,
     TimeProvider time, ILogger<ResultDelivery> log)
 {
-    public async Task AttemptAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    /// <param name="known">The submission as just stored, when the caller has it (the first attempt after put_result).</param>
+    public async Task AttemptAsync(OutboxEntry entry, Submission? known = null, CancellationToken cancellationToken = default)
     {
-        var submission = await store.GetAsync(entry.SubmissionId, cancellationToken);
+        var submission = known ?? await store.GetAsync(entry.SubmissionId, cancellationToken);
         if (submission is null || entry.ReplyVersion < submission.ReplyVersion ||
             (entry.ReplyVersion == submission.ReplyVersion && submission.Delivery == DeliveryState.Delivered))
         {
@@ -34,7 +35,7 @@ public sealed class ResultDelivery(
         var now = time.GetUtcNow();
         var giveUp = !outcome.Delivered && now - entry.InsertionTime > options.Value.Delivery.GiveUpAfter;
 
-        await store.UpdateAsync(submission.Id, current => current.ReplyVersion != entry.ReplyVersion ? null : current with
+        await store.UpdateAsync(submission, current => current.ReplyVersion != entry.ReplyVersion ? null : current with
         {
             Delivery = outcome.Delivered ? DeliveryState.Delivered : giveUp ? DeliveryState.GaveUp : DeliveryState.Pending,
             DeliveredAt = outcome.Delivered ? now : current.DeliveredAt,

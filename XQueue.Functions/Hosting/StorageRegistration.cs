@@ -18,7 +18,7 @@ public static class StorageRegistration
 
     public static IServiceCollection AddStorageAccount(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<StorageClientOptions>();
+        services.AddSingleton(FailFast());
         services.AddSingleton(provider => Create(configuration, provider.GetRequiredService<StorageClientOptions>()));
         return services;
     }
@@ -89,4 +89,19 @@ public static class StorageRegistration
                 ? uri
                 : throw new InvalidOperationException($"{Key}__{key} must be an absolute https URL without a query.")
             : null;
+
+    /// <summary>
+    /// Retries sized for requests a client is waiting on: xqueue-watcher gives up after 1 s and the LMS after
+    /// 10 s, so an outage must become the legacy 503 well within that (Azure.Core's default, 3 retries from
+    /// 0.8 s, takes ~5.6 s). Background work (delivery, sweep) needs no more: it simply runs again later.
+    /// </summary>
+    static StorageClientOptions FailFast()
+    {
+        var options = new StorageClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return options;
+    }
 }

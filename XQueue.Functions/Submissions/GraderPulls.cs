@@ -67,25 +67,30 @@ public sealed class GraderPulls(
 
             if (await TryBindAsync(submission!, message, grader, cancellationToken) is not { } bound) continue;
 
-            await inflight.MarkAsync(work.Name, id, message.TimeNextVisible, cancellationToken);
-            var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
-            var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
-            foreach (var (name, blobName) in bound.Submission.Files)
-                urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
-            string body;
-            try
-            {
-                body = await store.ReadTextAsync(bound.Submission.Body, cancellationToken);
-            }
-            catch (SubmissionUnreadableException e)
-            {
-                log.LogWarning("Submission {SubmissionId} cannot be handed out: {Problem}", id, e.Message);
-                throw;
-            }
-            log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", id, bound.Submission.Queue, bound.Submission.Pulls);
-            return new PulledSubmission(id, bound.Key, body, urls);
+            return await HandOutAsync(work, bound.Submission, bound.Key, message, cancellationToken);
         }
         return null;
+    }
+
+    async Task<PulledSubmission> HandOutAsync(QueueClient work, Submission submission, string key, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var mark = inflight.MarkAsync(work.Name, submission.Id, message.TimeNextVisible, cancellationToken);
+        var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
+        var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (var (name, blobName) in submission.Files) urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
+        try
+        {
+            var body = await store.ReadTextAsync(submission.Body, cancellationToken);
+            await mark;
+            log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", submission.Id, submission.Queue, submission.Pulls);
+            return new PulledSubmission(submission.Id, key, body, urls);
+        }
+        catch (SubmissionUnreadableException e)
+        {
+            await mark;
+            log.LogWarning("Submission {SubmissionId} cannot be handed out: {Problem}", submission.Id, e.Message);
+            throw;
+        }
     }
 
     enum Verdict { Hand, Drop, NotYet, Poison }

@@ -43,8 +43,9 @@ public sealed class ResultIntake(
         var work = catalog.WorkQueue(submission.Queue);
         try
         {
-            await work.DeleteAsync(messageId, popReceipt, cancellationToken);
-            await inflight.ClearAsync(work.Name, submission.Id, cancellationToken);
+            await Task.WhenAll(
+                work.DeleteAsync(messageId, popReceipt, cancellationToken),
+                inflight.ClearAsync(work.Name, submission.Id, cancellationToken));
         }
         catch (Azure.RequestFailedException e)
         {

@@ -33,7 +33,7 @@ public sealed class ResultRecorder(SubmissionStore store, DeliveryOutbox outbox,
             if (text.BlobName is not null) await store.DeleteBlobAsync(text.BlobName, cancellationToken);
             return null;
         }
-        worker.StartSoon(entry);
+        worker.StartSoon(entry, stored);
         return stored;
     }
 }

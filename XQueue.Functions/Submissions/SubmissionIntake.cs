@@ -19,8 +19,9 @@ public sealed class SubmissionIntake(
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
     public async Task<(long Id, int QueueLength)> AcceptAsync(NewSubmission request, CancellationToken cancellationToken = default)
     {
+        var earlier = callbacks.LatestAsync(request.CallbackUrl, cancellationToken); // read while the submission is written
         var submission = await StoreAsync(request, cancellationToken);
-        await RetireEarlierAsync(submission, cancellationToken);
+        await RetireEarlierAsync(submission, await earlier, cancellationToken);
         log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files", submission.Id, submission.Queue, submission.Files.Count);
         return (submission.Id, await queueLength.WaitingAsync(request.Queue, cancellationToken));
     }
@@ -65,9 +66,8 @@ public sealed class SubmissionIntake(
 
     // Legacy anti-flood rule: a new submission for the same callback URL (same learner, same problem)
     // retires the earlier unfinished one, so graders never spend time on an answer the LMS no longer awaits.
-    async Task RetireEarlierAsync(Submission submission, CancellationToken cancellationToken)
+    async Task RetireEarlierAsync(Submission submission, long? earlierId, CancellationToken cancellationToken)
     {
-        var earlierId = await callbacks.LatestAsync(submission.CallbackUrl, cancellationToken);
         await callbacks.SetLatestAsync(submission.CallbackUrl, submission.Id, cancellationToken);
         if (earlierId is not { } id || id == submission.Id) return;
 

@@ -50,7 +50,7 @@ public sealed class Sweeper(
                 {
                     try
                     {
-                        await delivery.AttemptAsync(entry, token);
+                        await delivery.AttemptAsync(entry, cancellationToken: token);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
