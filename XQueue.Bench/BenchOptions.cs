@@ -1,10 +1,11 @@
 namespace XQueue.Bench;
 
 /// <summary>
-/// The command line: <c>[--phases a,b,…] [--skip-coldstart] [--quick] [--runs N]</c>. By default every
-/// phase runs at full size; <c>--quick</c> shrinks counts and durations for a smoke run (numbers not comparable).
+/// The command line: <c>[--phases a,b,…] [--skip-coldstart] [--coldstart plain,r2r,composite] [--quick] [--runs N]</c>.
+/// By default every phase runs at full size and cold start measures the shipped publish (composite);
+/// <c>--quick</c> shrinks counts and durations for a smoke run (numbers not comparable).
 /// </summary>
-public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns)
+public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns, IReadOnlyList<string> ColdStartVariants)
 {
     public static readonly string[] AllPhases =
         ["coldstart", "submits", "cycles", "duplicates", "depth", "calls", "e2e", "floor", "wave"];
@@ -14,6 +15,7 @@ public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int C
         var phases = new HashSet<string>(AllPhases, StringComparer.Ordinal);
         var quick = false;
         var runs = 7;
+        string[] variants = ["composite"];
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,17 +28,23 @@ public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int C
                 case "--skip-coldstart":
                     phases.Remove("coldstart");
                     break;
+                case "--coldstart":
+                    variants = Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (variants.Length == 0 || variants.FirstOrDefault(v => !Publish.Variants.Contains(v)) is not null)
+                        throw new ArgumentException($"--coldstart takes a list of {string.Join(",", Publish.Variants)}.");
+                    break;
                 case "--quick":
                     quick = true;
                     break;
                 case "--runs":
                     runs = int.Parse(Value(args, ref i));
+                    if (runs < 1) throw new ArgumentException("--runs must be at least 1.");
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--phases {string.Join(",", AllPhases)}] [--skip-coldstart] [--quick] [--runs N]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--phases {string.Join(",", AllPhases)}] [--skip-coldstart] [--coldstart {string.Join(",", Publish.Variants)}] [--quick] [--runs N]");
             }
         }
-        return new BenchOptions(phases, quick, quick ? Math.Min(runs, 3) : runs);
+        return new BenchOptions(phases, quick, quick ? Math.Min(runs, 3) : runs, variants);
     }
 
     public bool Runs(string phase) => Phases.Contains(phase);

@@ -7,16 +7,16 @@ namespace XQueue.Bench;
 /// <summary>
 /// Cold start of the published handler as the Functions host starts it: process start → first 200 on
 /// /xqueue/status/ (start-up includes creating or finding every queue, table and container and seeding
-/// users). Three self-contained linux-x64 publishes are compared: plain (only the runtime pack's own
-/// assemblies are precompiled), ReadyToRun (the app and its packages precompiled too) and composite
-/// ReadyToRun (app and framework precompiled into one image).
+/// users). Self-contained linux-x64 publishes: by default only the one the package ships, composite
+/// ReadyToRun (app and framework precompiled into one image); <c>--coldstart plain,r2r,composite</c> compares
+/// it with a plain publish (only the runtime pack's own assemblies precompiled) and ReadyToRun (the app and its
+/// packages precompiled too). Each publish costs about a minute, hence the default.
 /// </summary>
-public sealed record ColdStart(Sample Plain, Sample ReadyToRun, Sample Composite)
+public sealed record ColdStart(IReadOnlyList<(string Variant, Sample Times)> Variants)
 {
-    public static async Task<ColdStart> MeasureAsync(int runs)
+    public static async Task<ColdStart> MeasureAsync(IReadOnlyList<string> variants, int runs)
     {
         var azurite = await Azurite.Shared;
-        string[] variants = ["plain", "r2r", "composite"];
         var handlers = new List<string>();
         foreach (var variant in variants) handlers.Add(await Publish.HandlerAsync(variant));
         var prefix = Azurite.NewPrefix();
@@ -35,7 +35,7 @@ public sealed record ColdStart(Sample Plain, Sample ReadyToRun, Sample Composite
         {
             for (var v = 0; v < handlers.Count; v++) times[v].Add(await TimeOneStartAsync(handlers[v], settings));
         }
-        return new ColdStart(new Sample(times[0]), new Sample(times[1]), new Sample(times[2]));
+        return new ColdStart(variants.Select((variant, v) => (variant, new Sample(times[v]))).ToArray());
     }
 
     static async Task<double> TimeOneStartAsync(string executable, IReadOnlyDictionary<string, string> settings)
@@ -46,21 +46,16 @@ public sealed record ColdStart(Sample Plain, Sample ReadyToRun, Sample Composite
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["what"] = "process start -> first 200 on /xqueue/status/, self-contained linux-x64, against Azurite",
-        ["plainMs"] = Plain.ToJson(),
-        ["readyToRunMs"] = ReadyToRun.ToJson(),
-        ["compositeReadyToRunMs"] = Composite.ToJson(),
-        ["readyToRunGainPercent"] = Gain(ReadyToRun),
-        ["compositeGainPercent"] = Gain(Composite),
-    };
-
-    double Gain(Sample precompiled) => Math.Round(100 * (Plain.Median - precompiled.Median) / Plain.Median, 1);
+        var json = new JsonObject { ["what"] = "process start -> first 200 on /xqueue/status/, self-contained linux-x64, against Azurite" };
+        foreach (var (variant, times) in Variants) json[variant + "Ms"] = times.ToJson();
+        return json;
+    }
 
     public string Headline() =>
-        $"cold start (median of {Plain.Values.Count}): plain {Plain.Median:F0} ms, ReadyToRun {ReadyToRun.Median:F0} ms, " +
-        $"composite ReadyToRun {Composite.Median:F0} ms";
+        $"cold start (median of {Variants[0].Times.Values.Count}): " +
+        string.Join(", ", Variants.Select(v => $"{Publish.Describe(v.Variant)} {v.Times.Median:F0} ms"));
 }
 
 public sealed record Sample(IReadOnlyList<double> Values)

@@ -5,7 +5,7 @@ using XQueue.Bench.Phases;
 using XQueue.Bench.Rig;
 
 // XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline.
-//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --quick | --runs N]
+//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --coldstart plain,r2r,composite | --quick | --runs N]
 BenchOptions options;
 try
 {
@@ -28,7 +28,7 @@ using var http = new HttpAttempts();
 var phases = new PhaseRunner(options, summary, http);
 
 // The published handler in its own process, as the Functions host starts it (publishing first: minutes on a clean clone).
-var coldStart = await phases.RunAsync("coldstart", () => ColdStart.MeasureAsync(options.ColdStartRuns), r => r.ToJson());
+var coldStart = await phases.RunAsync("coldstart", () => ColdStart.MeasureAsync(options.ColdStartVariants, options.ColdStartRuns), r => r.ToJson());
 
 // The service in this process, driven over HTTP on 127.0.0.1 as the LMS and xqueue-watcher drive it.
 var submits = await phases.RunAsync("submits", () => SubmitThroughput.MeasureAsync(options), r => r.ToJson());

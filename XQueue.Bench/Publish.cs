@@ -5,6 +5,15 @@ namespace XQueue.Bench;
 /// <summary>Publishes the handler (self-contained linux-x64) into artifacts/bench/&lt;variant&gt;: plain, r2r or composite.</summary>
 public static class Publish
 {
+    public static readonly string[] Variants = ["plain", "r2r", "composite"];
+
+    public static string Describe(string variant) => variant switch
+    {
+        "plain" => "plain",
+        "r2r" => "ReadyToRun",
+        _ => "composite ReadyToRun",
+    };
+
     public static async Task<string> HandlerAsync(string name)
     {
         var readyToRun = name != "plain";

@@ -35,7 +35,7 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
         var (shallow, deep, deepCycles) = (options.Size(300, 100), options.Size(5000, 600), options.Size(500, 100));
         var (shallowLimit, deepLimit) = (options.Seconds(60, 20), options.Seconds(15, 5));
         var runs = new List<Run>();
-        // A rig for each depth: one emulator per minute or so (see BenchAzurite).
+        // A rig for each depth: one emulator per minute or so (see BenchRig).
         await using (var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10)))
         {
             await WarmUp.RunAsync(rig, Queue);

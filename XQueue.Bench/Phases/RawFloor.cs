@@ -80,7 +80,7 @@ public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
     public JsonObject ToJson() => new()
     {
         ["what"] = "a graded cycle's storage calls straight at Azurite with the service's storage clients (no HTTP, no LMS POST); delivery in a background pool of 8; depth 300",
-        ["callsPerCycle"] = StorageCycle.Calls.Length,
+        ["requestsPerCycle"] = StorageCycle.RequestsPerCycle,
         ["calls"] = new JsonArray(StorageCycle.Calls.Select(s => (JsonNode)s).ToArray()),
         ["runs"] = new JsonArray(Runs.Select(r => (JsonNode)r.ToJson()).ToArray()),
     };

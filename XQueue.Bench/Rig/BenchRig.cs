@@ -1,19 +1,26 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Bench.Rig;
 
 /// <summary>
-/// What every load phase stands on: an Azurite of its own (<see cref="BenchAzurite"/>), the service in this
-/// process (its own queues, product defaults unless a phase says otherwise) and a real HTTP listener as the
-/// LMS. Every submission has its own callback URL (its own learner), so none supersedes another.
+/// What every load phase stands on: an Azurite of its own, the service in this process (its own queues, product
+/// defaults unless a phase says otherwise) and a real HTTP listener as the LMS. Every submission has its own
+/// callback URL (its own learner), so none supersedes another.
+/// Why not one Azurite for the whole run: once a minute Azurite's queue garbage collector deletes the bodies
+/// of the messages deleted since its last run, in a loop that costs O(all messages) per deleted message without
+/// yielding, so the emulator stops answering for a time that grows with everything the earlier phases did.
 /// </summary>
 public sealed class BenchRig : IAsyncDisposable
 {
-    readonly BenchAzurite azurite;
+    /// <summary>The ports of every running bench Azurite, so HTTP metrics can tell storage from the rest.</summary>
+    public static readonly ConcurrentDictionary<int, bool> StoragePorts = new();
+
+    readonly Azurite azurite;
     int sequence;
 
-    BenchRig(BenchAzurite azurite, TestService service, FakeLms lms)
+    BenchRig(Azurite azurite, TestService service, FakeLms lms)
     {
         this.azurite = azurite;
         Service = service;
@@ -27,7 +34,8 @@ public sealed class BenchRig : IAsyncDisposable
         IReadOnlyList<string> queues, TimeSpan processingDelay, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? overrides = null)
     {
-        var azurite = await BenchAzurite.StartAsync();
+        var azurite = await Azurite.StartAsync();
+        foreach (var port in new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }) StoragePorts[port] = true;
         var all = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -101,5 +109,6 @@ public sealed class BenchRig : IAsyncDisposable
         await Service.DisposeAsync();
         await Lms.DisposeAsync();
         await azurite.DisposeAsync();
+        foreach (var port in new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }) StoragePorts.TryRemove(port, out _);
     }
 }

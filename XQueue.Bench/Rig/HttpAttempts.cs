@@ -38,7 +38,7 @@ public sealed class HttpAttempts : IDisposable
             // answers the service expects, so only 5xx and no answer count as failures.
             else if (tag.Key == "error.type" && tag.Value is string type && !(type.Length == 3 && type[0] == '4')) error = type;
         }
-        var target = port is { } known && BenchAzurite.StoragePorts.ContainsKey(known) ? "storage" : "loopback";
+        var target = port is { } known && BenchRig.StoragePorts.ContainsKey(known) ? "storage" : "loopback";
         Add(target, "attempts");
         if (seconds >= Slow.TotalSeconds) Add(target, "slowerThan1s");
         if (error is null) return;

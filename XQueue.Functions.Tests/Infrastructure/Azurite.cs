@@ -4,11 +4,12 @@ using System.Text.RegularExpressions;
 namespace XQueue.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// One Azurite process for the whole test run, started on free loopback ports the first time a
-/// test asks for it and killed when the test process exits. Tests share it and stay apart by
-/// giving every test its own storage prefix (<see cref="Azurite.NewPrefix"/>).
+/// An in-memory Azurite on free loopback ports. The tests share one (<see cref="Shared"/>), started the
+/// first time a test asks for it and killed when the test process exits; they stay apart by giving every
+/// test its own storage prefix (<see cref="Azurite.NewPrefix"/>). The bench starts one per phase
+/// (<see cref="StartAsync"/>) so that one phase's leftovers do not slow the next.
 /// </summary>
-public sealed partial class Azurite
+public sealed partial class Azurite : IAsyncDisposable
 {
     public const string AccountName = "devstoreaccount1";
     public const string AccountKey =
@@ -16,8 +17,11 @@ public sealed partial class Azurite
 
     static readonly Lazy<Task<Azurite>> shared = new(StartAsync);
 
-    Azurite(int blobPort, int queuePort, int tablePort)
+    readonly Process process;
+
+    Azurite(Process process, int blobPort, int queuePort, int tablePort)
     {
+        this.process = process;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -49,7 +53,7 @@ public sealed partial class Azurite
             "Azurite is not installed: run `npm ci` at the repository root (README, 'Tests').");
     }
 
-    static async Task<Azurite> StartAsync()
+    public static async Task<Azurite> StartAsync()
     {
         var workspace = Directory.CreateTempSubdirectory("azurite-tests-");
         var info = new ProcessStartInfo(FindExecutable())
@@ -95,7 +99,15 @@ public sealed partial class Azurite
             Stop(process);
             throw new InvalidOperationException("Azurite did not report its three listening ports within 60 s.");
         }
-        return new Azurite(ports["Blob"], ports["Queue"], ports["Table"]);
+        return new Azurite(process, ports["Blob"], ports["Queue"], ports["Table"]);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop(process);
+        process.WaitForExit(5000);
+        process.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     static void Stop(Process process)
@@ -104,7 +116,7 @@ public sealed partial class Azurite
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
             // Already gone.
         }
