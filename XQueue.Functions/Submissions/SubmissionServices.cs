@@ -9,6 +9,7 @@ public static class SubmissionServices
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<CallbackIndex>();
         services.AddSingleton<InflightIndex>();
+        services.AddSingleton<Backlog>();
         services.AddSingleton<QueueLength>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<GraderPulls>();
