@@ -13,7 +13,7 @@ public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnl
 /// </summary>
 public sealed class GraderPulls(
     SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results,
-    TimeProvider time, ILogger<GraderPulls> log)
+    QueueWindow window, BacklogRefill refill, TimeProvider time, ILogger<GraderPulls> log)
 {
     /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
@@ -25,12 +25,26 @@ public sealed class GraderPulls(
     {
         var work = catalog.WorkQueue(queueName);
         var delay = catalog.ProcessingDelay(queueName);
+        var refilled = false;
         for (var i = 0; i < MaxMessagesPerPoll; i++)
         {
             var messages = await work.ReceiveAsync(1, delay, cancellationToken);
-            if (messages.Count == 0) return null;
+            if (messages.Count == 0)
+            {
+                // The window ran dry before a background refill caught up, or another instance spilled:
+                // move some in now rather than tell the grader the queue is empty. Once per poll.
+                if (refilled || !window.MayHaveBacklog(queueName)) return null;
+                refilled = true;
+                if (!await refill.RefillNowAsync(queueName, cancellationToken)) return null;
+                continue;
+            }
+            window.Received(queueName);
             var pulled = await BindAsync(work, messages[0], new Grader(graderUser, graderAddress), cancellationToken);
-            if (pulled is not null) return pulled;
+            if (pulled is not null)
+            {
+                refill.RefillIfLow(queueName);
+                return pulled;
+            }
         }
         return null;
     }
