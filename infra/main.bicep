@@ -49,6 +49,11 @@ param processingDelay string = '00:01:00'
 @maxValue(100)
 param maxFailures int = 3
 
+@description('Most submissions one queue holds in its Storage Queue; more wait in the backlog table, in order, and are moved in as graders drain it. Bounds the cost of each queue operation on the Azurite emulator; on Azure Storage it changes nothing unless more are queued.')
+@minValue(10)
+@maxValue(10000)
+param queueWindow int = 200
+
 @description('Prefix of every queue, table and container the app creates: empty, or 1-16 lowercase letters and digits starting with a letter. Lets several instances share one storage account.')
 @maxLength(16)
 param storagePrefix string = ''
@@ -196,6 +201,10 @@ var xqueueSettings = [
   {
     name: 'XQueue__MaxFailures'
     value: string(maxFailures)
+  }
+  {
+    name: 'XQueue__QueueWindow'
+    value: string(queueWindow)
   }
   {
     name: 'XQueue__StoragePrefix'

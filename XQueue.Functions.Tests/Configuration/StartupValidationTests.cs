@@ -26,6 +26,9 @@ public sealed class StartupValidationTests
     [InlineData("--XQueue:Queues:test-pull:ProcessingDelay=-00:00:05", "XQueue:Queues:test-pull:ProcessingDelay")]
     [InlineData("--XQueue:MaxFailures=-1", "XQueue:MaxFailures")]
     [InlineData("--XQueue:MaxFailures=three", "XQueue:MaxFailures")]
+    [InlineData("--XQueue:QueueWindow=9", "XQueue:QueueWindow")]
+    [InlineData("--XQueue:QueueWindow=10001", "XQueue:QueueWindow")]
+    [InlineData("--XQueue:QueueWindow=lots", "XQueue:QueueWindow")]
     [InlineData("--XQueue:StoragePrefix=Bad-Prefix", "XQueue:StoragePrefix")]
     [InlineData("--XQueue:Queues:push:PushUrl=not-a-url", "XQueue:Queues:push:PushUrl")]
     [InlineData("--XQueue:Users:a/b:Password=x", "XQueue:Users:a/b")]
@@ -56,6 +59,7 @@ public sealed class StartupValidationTests
         Assert.Equal(["MITx-6.00x", "test-pull"], options.Queues.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(TimeSpan.FromMinutes(1), options.ProcessingDelayOf("MITx-6.00x"));
         Assert.Equal(3, options.MaxFailures);
+        Assert.Equal(200, options.QueueWindow);
     }
 
     [Theory]

@@ -17,6 +17,17 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public List<string> Writes { get; } = [];
 
+    (string Method, string PathPart)? target;
+
+    /// <summary>How many writes <see cref="ArmFor"/> has failed.</summary>
+    public int TargetedFailures { get; private set; }
+
+    /// <summary>Fail the next write with this method whose path contains <paramref name="pathPart"/>, once.</summary>
+    public void ArmFor(string method, string pathPart)
+    {
+        lock (Writes) target = (method, pathPart);
+    }
+
     /// <summary>Puts this policy in the app's storage pipeline (per call: before the retries).</summary>
     public void AddTo(IServiceCollection services)
     {
@@ -45,6 +56,16 @@ public sealed class StorageFaults : HttpPipelinePolicy
             return;
         }
         var method = message.Request.Method;
+        lock (Writes)
+        {
+            if (target is { } t && method.Method == t.Method && message.Request.Uri.Path.Contains(t.PathPart, StringComparison.Ordinal))
+            {
+                target = null;
+                TargetedFailures++;
+                message.Response = new CannedResponse(500);
+                return;
+            }
+        }
         if (FailWrite > 0 && method != RequestMethod.Get && method != RequestMethod.Head)
         {
             lock (Writes)

@@ -17,6 +17,12 @@ public sealed class XQueueOptions
     /// <summary>Unanswered pulls tolerated before a submission is failed and the LMS gets the failure notice.</summary>
     public int MaxFailures { get; set; } = 3;
 
+    /// <summary>
+    /// Most submissions a work queue's Storage Queue holds waiting; more wait in the backlog table in
+    /// order and are moved in as it drains (docs/performance.md, "The queue window").
+    /// </summary>
+    public int QueueWindow { get; set; } = 200;
+
     public Dictionary<string, UserSeed> Users { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Prefix of every queue, table and container name, so instances and tests can share one account.</summary>

@@ -38,6 +38,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
 
         Between(options.ProcessingDelay, TimeSpan.FromSeconds(1), MaxVisibility, "ProcessingDelay");
         Check(options.MaxFailures is >= 0 and <= 100, $"XQueue:MaxFailures must be between 0 and 100 (got {options.MaxFailures}).");
+        Check(options.QueueWindow is >= 10 and <= 10_000, $"XQueue:QueueWindow must be between 10 and 10000 (got {options.QueueWindow}).");
         Check(StoragePrefixPattern().IsMatch(options.StoragePrefix),
             "XQueue:StoragePrefix must be empty or 1-16 lowercase letters and digits starting with a letter.");
         Between(options.Retention, TimeSpan.FromHours(1), TimeSpan.FromDays(3650), "Retention");

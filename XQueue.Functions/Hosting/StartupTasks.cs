@@ -21,6 +21,7 @@ public static class StartupTasks
             services.GetRequiredService<QueueCatalog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<CallbackIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<InflightIndex>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<Backlog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<DeliveryOutbox>().InitializeAsync(cancellationToken),
             services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken));
         await services.GetRequiredService<UserStore>().SeedAsync(cancellationToken);

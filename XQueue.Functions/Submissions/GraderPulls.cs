@@ -8,11 +8,12 @@ public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnl
 /// <summary>
 /// get_submission: receives one work message with visibility = the processing delay (so an unanswered
 /// pull reappears by itself), then binds a fresh key to it with an ETag-conditional write — the message
-/// lease keeps other graders off it, the ETag keeps a late put_result and a requeue from crossing.
+/// lease keeps other graders off it, the ETag keeps a late put_result and a requeue from crossing, and
+/// binds a submission that came from the backlog to the first of its messages.
 /// </summary>
 public sealed class GraderPulls(
     SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results,
-    TimeProvider time, ILogger<GraderPulls> log)
+    QueueWindow window, BacklogRefill refill, TimeProvider time, ILogger<GraderPulls> log)
 {
     /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
@@ -24,12 +25,26 @@ public sealed class GraderPulls(
     {
         var work = catalog.WorkQueue(queueName);
         var delay = catalog.ProcessingDelay(queueName);
+        var refilled = false;
         for (var i = 0; i < MaxMessagesPerPoll; i++)
         {
             var messages = await work.ReceiveAsync(1, delay, cancellationToken);
-            if (messages.Count == 0) return null;
+            if (messages.Count == 0)
+            {
+                // The window ran dry before a background refill caught up, or another instance spilled:
+                // move some in now rather than tell the grader the queue is empty. Once per poll.
+                if (refilled || !window.MayHaveBacklog(queueName)) return null;
+                refilled = true;
+                if (!await refill.RefillNowAsync(queueName, cancellationToken)) return null;
+                continue;
+            }
+            window.Received(queueName);
             var pulled = await BindAsync(work, messages[0], new Grader(graderUser, graderAddress), cancellationToken);
-            if (pulled is not null) return pulled;
+            if (pulled is not null)
+            {
+                refill.RefillIfLow(queueName);
+                return pulled;
+            }
         }
         return null;
     }
@@ -102,7 +117,12 @@ public sealed class GraderPulls(
             // No entity: either its submit is still writing, or it crashed before the reply (never acknowledged).
             return time.GetUtcNow() - message.InsertionTime < OrphanGrace ? Verdict.NotYet : Verdict.Drop;
         }
-        if (submission.MessageId != message.MessageId || submission.Status.IsFinished()) return Verdict.Drop;
+        if (submission.Status.IsFinished()) return Verdict.Drop;
+        // A submission from the backlog names no message until a pull binds the first one that comes up;
+        // from then on any other message for it (a refill that ran twice) is a stale duplicate, as before.
+        var bound = submission.MessageId == message.MessageId;
+        var fromBacklog = submission is { MessageId: null, Status: SubmissionStatus.Pending };
+        if (!bound && !fromBacklog) return Verdict.Drop;
         return submission.Pulls > catalog.Options.MaxFailures ? Verdict.Poison : Verdict.Hand;
     }
 
@@ -114,6 +134,7 @@ public sealed class GraderPulls(
         {
             Status = SubmissionStatus.Pulled,
             PullKey = key,
+            MessageId = message.MessageId,
             PopReceipt = message.PopReceipt,
             Pulls = submission.Pulls + 1,
             GraderUser = grader.User,

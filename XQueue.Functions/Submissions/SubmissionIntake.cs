@@ -9,12 +9,14 @@ public sealed record SubmittedFile(string Name, BinaryData Content, string? Cont
 
 /// <summary>
 /// Stores a submission so that it is durable before the LMS hears "queued": files, then the work
-/// message, then the entity naming that message. A crash between those writes leaves only pieces the
-/// pull path recognises and drops (a message without an entity), never an acknowledged loss.
+/// message, then the entity naming that message. Beyond the queue's window (<see cref="QueueWindow"/>)
+/// the backlog row takes the message's place and the entity names no message yet. A crash between those
+/// writes leaves only pieces the pull path recognises and drops (a message or row without an entity),
+/// never an acknowledged loss.
 /// </summary>
 public sealed class SubmissionIntake(
-    SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, InflightIndex inflight,
-    QueueLength queueLength, TimeProvider time, ILogger<SubmissionIntake> log)
+    SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, InflightIndex inflight, Backlog backlog,
+    QueueWindow window, BacklogRefill refill, QueueLength queueLength, TimeProvider time, ILogger<SubmissionIntake> log)
 {
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
     public async Task<(long Id, int QueueLength)> AcceptAsync(NewSubmission request, CancellationToken cancellationToken = default)
@@ -22,8 +24,13 @@ public sealed class SubmissionIntake(
         var earlier = callbacks.LatestAsync(request.CallbackUrl, cancellationToken); // read while the submission is written
         var submission = await StoreAsync(request, cancellationToken);
         await RetireEarlierAsync(submission, await earlier, cancellationToken);
-        log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files", submission.Id, submission.Queue, submission.Files.Count);
-        return (submission.Id, await queueLength.WaitingAsync(request.Queue, cancellationToken));
+        log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files (in the backlog: {Backlogged})",
+            submission.Id, submission.Queue, submission.Files.Count, submission.MessageId is null);
+        var length = await queueLength.WaitingAsync(request.Queue, cancellationToken);
+        // The count just read may show a drained window; graders may pull on other instances, which do not
+        // know of this instance's spills.
+        refill.RefillIfLow(request.Queue);
+        return (submission.Id, length);
     }
 
     async Task<Submission> StoreAsync(NewSubmission request, CancellationToken cancellationToken)
@@ -42,7 +49,18 @@ public sealed class SubmissionIntake(
                 files[file.Name] = blobName;
             }
             var body = await store.StoreTextAsync(id, "body", request.Body, cancellationToken);
-            var message = await work.SendAsync(id.ToString(), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            var spill = window.ShouldSpill(request.Queue);
+            SentMessage? message = null;
+            if (spill)
+            {
+                window.Spilling(request.Queue);
+                // Taken by a row still waiting: same millisecond and same random bits; draw again.
+                if (!await backlog.TryAddAsync(work.Name, id, cancellationToken)) continue;
+            }
+            else
+            {
+                message = await work.SendAsync(id.ToString(), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            }
             var submission = new Submission
             {
                 Id = id,
@@ -52,15 +70,20 @@ public sealed class SubmissionIntake(
                 Body = body,
                 Files = files,
                 Submitter = request.Submitter,
-                MessageId = message.MessageId,
-                PopReceipt = message.PopReceipt,
+                MessageId = message?.MessageId,
+                PopReceipt = message?.PopReceipt,
                 ReceivedAt = now,
                 StatusAt = now,
             };
-            if (await store.TryInsertAsync(submission, cancellationToken)) return submission;
+            if (await store.TryInsertAsync(submission, cancellationToken))
+            {
+                if (message is not null) window.Sent(request.Queue);
+                return submission;
+            }
 
             // Same millisecond and same random bits as another submission: undo and draw again.
-            await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            if (message is not null) await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            else await RemoveFromBacklogAsync(work, request.Queue, id, cancellationToken);
         }
     }
 
@@ -86,12 +109,26 @@ public sealed class SubmissionIntake(
         }, cancellationToken);
         if (retired is null || before is null || before.Status.IsFinished()) return;
 
-        if (catalog.Contains(before.Queue) && before is { MessageId: { } messageId, PopReceipt: { } popReceipt })
+        if (catalog.Contains(before.Queue))
         {
             var work = catalog.WorkQueue(before.Queue);
-            await work.DeleteAsync(messageId, popReceipt, cancellationToken);
-            await inflight.ClearAsync(work.Name, before.Id, cancellationToken);
+            if (before is { MessageId: { } messageId, PopReceipt: { } popReceipt })
+            {
+                await work.DeleteAsync(messageId, popReceipt, cancellationToken);
+                await inflight.ClearAsync(work.Name, before.Id, cancellationToken);
+            }
+            else
+            {
+                // Still in the backlog (no message bound yet). If a refill moved it meanwhile, the pull drops
+                // that message, because the submission is retired.
+                await RemoveFromBacklogAsync(work, before.Queue, before.Id, cancellationToken);
+            }
         }
         log.LogInformation("Submission {SubmissionId} superseded by {NewSubmissionId}", before.Id, submission.Id);
+    }
+
+    async Task RemoveFromBacklogAsync(QueueClient work, string queueName, long id, CancellationToken cancellationToken)
+    {
+        if (await backlog.RemoveAsync(work.Name, id, cancellationToken)) window.LeftBacklog(queueName);
     }
 }

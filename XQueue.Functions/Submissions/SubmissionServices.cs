@@ -9,6 +9,10 @@ public static class SubmissionServices
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<CallbackIndex>();
         services.AddSingleton<InflightIndex>();
+        services.AddSingleton<Backlog>();
+        services.AddSingleton<QueueWindow>();
+        services.AddSingleton<BacklogRefill>();
+        services.AddHostedService(provider => provider.GetRequiredService<BacklogRefill>());
         services.AddSingleton<QueueLength>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<GraderPulls>();
