@@ -147,8 +147,9 @@ public sealed class GradingFlowTests
         var intake = rig.Service.Get<XQueue.Functions.Submissions.SubmissionIntake>();
         var (id, _) = await intake.AcceptAsync(new(TestService.Queue, rig.Header(1, "lost"), rig.Lms.CallbackUrl(1, "lost"),
             new string('x', 20_000), [], null));
+        var stored = await rig.Service.Get<XQueue.Functions.Submissions.SubmissionStore>().GetAsync(id);
         var storage = rig.Service.Get<XQueue.Functions.Storage.StorageAccount>();
-        Assert.True(await storage.GetContainer(rig.Service.Prefix + "files").DeleteIfExistsAsync($"{id}/body"));
+        Assert.True(await storage.GetContainer(rig.Service.Prefix + "files").DeleteIfExistsAsync(stored!.Body.BlobName!));
 
         var reply = await rig.Watcher.GetSubmissionAsync(TestService.Queue);
         Assert.Equal("{\"return_code\": 1, \"content\": \"Error fetching submission for test-pull. Please try again.\"}", reply!.RawBody);

@@ -40,15 +40,18 @@ public sealed class SubmissionIntake(
         {
             var now = time.GetUtcNow();
             var id = SubmissionId.New(now);
+            // Blob names carry this attempt's own tag: two submits that draw the same id (same millisecond, same
+            // random bits) find out only at the entity insert, and must not overwrite each other's files first.
+            var attempt = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
             var files = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < request.Files.Count; i++)
             {
                 var file = request.Files[i];
-                var blobName = SubmissionStore.FileBlobName(id, i);
+                var blobName = SubmissionStore.FileBlobName(id, attempt, i);
                 await store.UploadFileAsync(blobName, file.Content, file.ContentType, cancellationToken);
                 files[file.Name] = blobName;
             }
-            var body = await store.StoreTextAsync(id, "body", request.Body, cancellationToken);
+            var body = await store.StoreTextAsync(id, $"body-{attempt}", request.Body, cancellationToken);
             var spill = window.ShouldSpill(request.Queue);
             SentMessage? message = null;
             if (spill)

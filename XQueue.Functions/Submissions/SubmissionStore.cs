@@ -99,7 +99,7 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
         return blob.Content.ToString();
     }
 
-    public static string FileBlobName(long id, int index) => $"{id}/files/{index}";
+    public static string FileBlobName(long id, string attempt, int index) => $"{id}/files-{attempt}/{index}";
 
     public Task UploadFileAsync(string blobName, BinaryData content, string? contentType, CancellationToken cancellationToken = default) =>
         files.UploadAsync(blobName, content, contentType, cancellationToken);
