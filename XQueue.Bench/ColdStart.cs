@@ -7,10 +7,10 @@ namespace XQueue.Bench;
 /// <summary>
 /// Cold start of the published handler as the Functions host starts it: process start → first 200 on
 /// /xqueue/status/ (start-up includes creating or finding every queue, table and container and seeding
-/// users). Self-contained linux-x64 publishes: by default only the one the package ships, composite
-/// ReadyToRun (app and framework precompiled into one image); <c>--coldstart plain,r2r,composite</c> compares
-/// it with a plain publish (only the runtime pack's own assemblies precompiled) and ReadyToRun (the app and its
-/// packages precompiled too). Each publish costs about a minute, hence the default.
+/// users). Self-contained linux-x64 publishes: by default a plain one (only the runtime pack's own assemblies
+/// precompiled), because it builds in about a minute; <c>--coldstart plain,r2r,composite</c> adds ReadyToRun (the
+/// app and its packages precompiled too) and composite ReadyToRun (app and framework in one image, what the
+/// package ships), whose framework compilation takes about five minutes on a clean clone.
 /// </summary>
 public sealed record ColdStart(IReadOnlyList<(string Variant, Sample Times)> Variants)
 {

@@ -90,7 +90,7 @@ public sealed class HandlerProcess : IDisposable
     /// <summary>Polls like the host's readiness check (every 25 ms) until any answer; returns the time it took.</summary>
     public async Task<TimeSpan> WaitUntilAnsweringAsync(string path, TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout }; // a first start that creates the storage may answer slowly
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
