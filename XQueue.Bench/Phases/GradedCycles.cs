@@ -6,8 +6,8 @@ namespace XQueue.Bench.Phases;
 /// <summary>
 /// Phase 2. Graded cycles/s (get_submission + put_result) with 1 and 4 graders at queue depth 300 and 5,000.
 /// At depth 300 the queue is filled through the submit API and each run drains the 300. At 5,000 each run
-/// grades for a fixed 15 s (at most 500) and the queue is topped up between the runs; it is filled directly in
-/// storage (<see cref="DirectPrefill"/>: the same entity and message submit writes), because 5,000 submits
+/// grades for a fixed 15 s (at most 500) and the queue is topped up between the runs; it is filled through the
+/// submit logic in this process (<see cref="DirectPrefill"/>: what submit stores, window and backlog included), because 5,000 submits
 /// through the API cost a minute or more of the time budget and pulls cannot tell the difference. The
 /// processing delay (10 min) outlasts the phase, so nothing is handed out twice. Between runs every result is
 /// first delivered to the LMS, so one run's deliveries do not load the next.
@@ -76,7 +76,7 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
 
     public JsonObject ToJson() => new()
     {
-        ["what"] = "graders pulling and answering at once (GET get_submission, form POST put_result); depth 300 filled through submit, 5,000 directly in storage",
+        ["what"] = "graders pulling and answering at once (GET get_submission, form POST put_result); depth 300 filled through submit, 5,000 through the submit logic without HTTP",
         ["runs"] = new JsonArray(Runs.Select(r => (JsonNode)r.ToJson()).ToArray()),
     };
 }

@@ -7,10 +7,10 @@ namespace XQueue.Bench.Phases;
 /// <summary>
 /// Phase 4. Does a pull cost more when the queue is deep? One grader grades 100 submissions around depth 100
 /// (150 → 50), then around depth 5,000 (5,050 → 4,950): p50 of get_submission and of a whole cycle, and the
-/// ratio deep ÷ shallow (target &lt; 1.5). The queue is filled directly in storage (<see cref="DirectPrefill"/>).
-/// Beside it, the same storage calls made bare (<see cref="StorageCycle"/>, 20 at each depth): Azurite keeps
-/// all queue messages in one collection and scans it on every queue operation, which Azure Storage does not,
-/// so the part of the growth that is the emulator's shows there.
+/// ratio deep ÷ shallow (target &lt; 1.5). The queue is filled through the submit logic without HTTP
+/// (<see cref="DirectPrefill"/>), so beyond the window the rest waits in the backlog. Beside it, the same storage
+/// calls made bare on the same queue (<see cref="StorageCycle"/>, 20 at each depth): what of a difference is
+/// the emulator's (its queue calls cost more with every message it holds) shows there.
 /// </summary>
 public sealed record LatencyVsDepth(LatencyVsDepth.Level Shallow, LatencyVsDepth.Level Deep)
 {
@@ -72,7 +72,7 @@ public sealed record LatencyVsDepth(LatencyVsDepth.Level Shallow, LatencyVsDepth
 
     public JsonObject ToJson() => new()
     {
-        ["what"] = "1 grader, p50 around depth 100 vs around depth 5,000 (queue filled directly in storage); bare storage calls beside",
+        ["what"] = "1 grader, p50 around depth 100 vs around depth 5,000 (filled through the submit logic without HTTP); bare storage calls beside",
         ["shallow"] = Shallow.ToJson(),
         ["deep"] = Deep.ToJson(),
         ["getSubmissionP50Ratio"] = Math.Round(GetSubmissionRatio, 2),

@@ -9,7 +9,7 @@ namespace XQueue.Bench.Phases;
 /// Phase 7. The floor: a graded cycle's storage calls (<see cref="StorageCycle"/>) issued straight at Azurite,
 /// with the service's shape of concurrency: a worker makes get_submission's and put_result's calls in turn, as a
 /// grader waits for them, and hands the delivery to a background pool of <c>Delivery:Concurrency</c> (8), as
-/// put_result does. Depth 300 (filled directly in storage), drained by 1 and by 4 workers. The service's cycles/s
+/// put_result does. Depth 300 (filled straight in storage, see <see cref="StorageCycle.FillAsync"/>), drained by 1 and by 4 workers. The service's cycles/s
 /// at the same depth are reported as a fraction of it (target ≥ 50 %).
 /// </summary>
 public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
@@ -38,12 +38,12 @@ public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
         var depth = options.Size(300, 100);
         await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
         var cycle = new StorageCycle(rig, Queue);
-        await DirectPrefill.StoreAsync(rig, Queue, 60);
+        await cycle.FillAsync(60);
         await RunAsync(cycle, 2, 60); // warm-up
         var runs = new List<Run>();
         foreach (var workers in new[] { 1, 4 })
         {
-            await DirectPrefill.StoreAsync(rig, Queue, depth);
+            await cycle.FillAsync(depth);
             runs.Add(await RunAsync(cycle, workers, depth));
         }
         return new RawFloor(runs);

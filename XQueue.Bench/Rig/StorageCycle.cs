@@ -42,6 +42,41 @@ public sealed class StorageCycle(BenchRig rig, string queue)
 
     public sealed record Answered(TableEntity Entity, SentMessage Outbox);
 
+    /// <summary>
+    /// Queues <paramref name="count"/> submissions as submit writes them below the window (the work message, then
+    /// the entity naming it), with 8 writers. Not through the service: its window would keep all but 200 of a
+    /// deeper fill in the backlog, out of reach of these bare pulls.
+    /// </summary>
+    public async Task FillAsync(int count)
+    {
+        var store = rig.Service.Get<SubmissionStore>();
+        var remaining = count;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (Interlocked.Decrement(ref remaining) >= 0)
+            {
+                var submission = rig.NewSubmission(queue);
+                var now = DateTimeOffset.UtcNow;
+                var id = SubmissionId.New(now);
+                var message = await work.SendAsync(id.ToString(), timeToLive: Timeout.InfiniteTimeSpan);
+                var stored = await store.TryInsertAsync(new Submission
+                {
+                    Id = id,
+                    Queue = queue,
+                    Header = submission.Header,
+                    CallbackUrl = rig.Lms.CallbackUrl(submission.Sequence, "bench"),
+                    Body = new StoredText(submission.Body, null),
+                    Submitter = "lms",
+                    MessageId = message.MessageId,
+                    PopReceipt = message.PopReceipt,
+                    ReceivedAt = now,
+                    StatusAt = now,
+                });
+                if (!stored) throw new BenchFailure($"submission id {id} drawn twice");
+            }
+        }));
+    }
+
     /// <summary>get_submission's calls; null when the queue is empty.</summary>
     public async Task<Held?> PullAsync()
     {
