@@ -26,24 +26,12 @@ public sealed class HandlerProcess : IDisposable
     public static HandlerProcess Start(string executable, IReadOnlyDictionary<string, string> settings)
     {
         var port = FreePort();
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(executable)!,
-        };
+        var info = Redirected(executable);
         info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
         info.Environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = Guid.NewGuid().ToString();
         foreach (var (key, value) in settings) info.Environment[key] = value;
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("The handler did not start.");
-        var handler = new HandlerProcess(process, port);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) handler.Stdout.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) handler.Stderr.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return handler;
+        return Launch(info, port);
     }
 
     /// <summary>
@@ -52,19 +40,26 @@ public sealed class HandlerProcess : IDisposable
     /// </summary>
     public static HandlerProcess StartStandalone(string executable, IReadOnlyDictionary<string, string> settings, int port)
     {
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(executable)!,
-        };
+        var info = Redirected(executable);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         foreach (var (key, value) in settings) info.Environment[key] = value;
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("The app did not start.");
+        return Launch(info, port);
+    }
+
+    static ProcessStartInfo Redirected(string executable) => new(executable)
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        UseShellExecute = false,
+        WorkingDirectory = Path.GetDirectoryName(executable)!,
+    };
+
+    static HandlerProcess Launch(ProcessStartInfo info, int port)
+    {
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start.");
         var handler = new HandlerProcess(process, port);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) handler.Stdout.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) handler.Stderr.Enqueue(e.Data); };
