@@ -8,9 +8,9 @@ namespace XQueue.Bench.Rig;
 /// What every load phase stands on: an Azurite of its own, the service in this process (its own queues, product
 /// defaults unless a phase says otherwise) and a real HTTP listener as the LMS. Every submission has its own
 /// callback URL (its own learner), so none supersedes another.
-/// Why not one Azurite for the whole run: once a minute Azurite's queue garbage collector deletes the bodies
-/// of the messages deleted since its last run, in a loop that costs O(all messages) per deleted message without
-/// yielding, so the emulator stops answering for a time that grows with everything the earlier phases did.
+/// Why not one Azurite for the whole run: the emulator's calls cost more with everything it holds (see
+/// docs/performance.md, "The queue window"), so one phase's leftovers would slow the next. Its data is on disk,
+/// as in any real deployment's storage, because the in-memory store stalls under sustained load (see <see cref="Azurite"/>).
 /// </summary>
 public sealed class BenchRig : IAsyncDisposable
 {
@@ -34,7 +34,7 @@ public sealed class BenchRig : IAsyncDisposable
         IReadOnlyList<string> queues, TimeSpan processingDelay, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? overrides = null)
     {
-        var azurite = await Azurite.StartAsync();
+        var azurite = await Azurite.StartAsync(onDisk: true);
         foreach (var port in new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }) StoragePorts[port] = true;
         var all = new Dictionary<string, string?>
         {
