@@ -9,7 +9,7 @@ namespace XQueue.Bench;
 public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns, IReadOnlyList<string> ColdStartVariants)
 {
     public static readonly string[] AllPhases =
-        ["coldstart", "submits", "cycles", "duplicates", "depth", "calls", "e2e", "floor", "wave"];
+        ["coldstart", "submits", "cycles", "duplicates", "calls", "e2e", "floor", "wave"]; // cycles measures the depth ratio too
 
     public static BenchOptions Parse(string[] args)
     {

@@ -9,7 +9,7 @@ namespace XQueue.Bench;
 /// </summary>
 public sealed class Budget(TimeSpan total)
 {
-    public static readonly TimeSpan Default = TimeSpan.FromMinutes(8.75);
+    public static readonly TimeSpan Default = TimeSpan.FromMinutes(9);
 
     readonly Stopwatch clock = Stopwatch.StartNew();
 

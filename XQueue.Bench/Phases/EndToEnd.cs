@@ -6,7 +6,7 @@ using XQueue.Bench.Rig;
 namespace XQueue.Bench.Phases;
 
 /// <summary>
-/// Phase 6. End-to-end latency: the LMS submits (one client, paced at 20/s), one grader polls back to back
+/// Phase 5. End-to-end latency: the LMS submits (one client, paced at 20/s), one grader polls back to back
 /// (no poll interval, so the numbers are the service's and not the grader's) and answers at once, and the
 /// LMS listener stamps each callback's arrival. Also split into stages, to show where the time goes.
 /// </summary>

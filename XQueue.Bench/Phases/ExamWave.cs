@@ -6,7 +6,7 @@ using XQueue.Bench.Rig;
 namespace XQueue.Bench.Phases;
 
 /// <summary>
-/// Phase 8. An exam deadline: 5,000 submissions arrive in a burst (16 LMS clients at full speed) across three
+/// Phase 7. An exam deadline: 5,000 submissions arrive in a burst (16 LMS clients at full speed) across three
 /// queues while 8 graders (3, 3 and 2 per queue, submissions split in the same proportion) drain them. A grader
 /// takes 50–500 ms to grade; 5 % of pulls crash before put_result and are never answered, so those come back
 /// after the processing delay (5 s) with a new key. An idle grader polls again after 1 s, as xqueue-watcher does.
@@ -17,7 +17,8 @@ namespace XQueue.Bench.Phases;
 public sealed record ExamWave(
     int Submissions, TimeSpan Bound, bool Finished, TimeSpan BurstSubmitted, TimeSpan Drained, double GraderBoundSeconds,
     LatencySample QueueAge, int NeverPulled, TimeSpan OldestUnpulled, int Pulls, int Crashes, int PulledAgainTooSoon,
-    int Results, int Delivered, int AnsweredNotDelivered, int DeliveredTwice, int Errors)
+    int Results, int Delivered, int AnsweredNotDelivered, int DeliveredTwice, int Errors,
+    LatencySample GetSubmission, LatencySample PutResult, int EmptyPolls, int DeliveredDuringBurst)
 {
     static readonly string[] Queues = ["MITx-6.00x", "HarvardX-CS50x", "UTAustinX-UT.6.01x"];
     static readonly int[] GradersPerQueue = [3, 3, 2];
@@ -36,11 +37,12 @@ public sealed record ExamWave(
         public readonly ConcurrentDictionary<int, long> LastPulled = new();          // sequence → latest hand-out (timestamp)
         public readonly ConcurrentDictionary<int, long> FirstPulled = new();         // sequence → first hand-out (timestamp)
         public readonly ConcurrentDictionary<int, bool> Answered = new();            // sequence → put_result accepted
-        public int Pulls, Crashes, PulledAgainTooSoon, Errors;
+        public readonly LatencySample GetSubmission = new(), PutResult = new();
+        public int Pulls, Crashes, PulledAgainTooSoon, Errors, EmptyPolls;
         public long GradingTicks;
     }
 
-    /// <param name="limit">How long the wave may take from the first submission on (4 minutes unless the time budget is short).</param>
+    /// <param name="limit">How long the wave may take from the first submission on (5.5 minutes unless the time budget is short).</param>
     public static async Task<ExamWave> MeasureAsync(BenchOptions options, TimeSpan limit)
     {
         var total = options.Size(5000, 600);
@@ -57,6 +59,7 @@ public sealed record ExamWave(
         var graders = slots.Select(q => GradeAsync(rig, ledger, Queues[q], stop.Token)).ToArray();
         await burst;
         var burstSubmitted = clock.Elapsed;
+        var deliveredDuringBurst = DeliveredCount(rig, ledger);
         var finished = await AllDeliveredAsync(rig, ledger, total, stop.Token);
         var drained = clock.Elapsed;
         await stop.CancelAsync();
@@ -80,7 +83,7 @@ public sealed record ExamWave(
             total, limit, finished, burstSubmitted, drained, TimeSpan.FromTicks(ledger.GradingTicks).TotalSeconds / slots.Length,
             queueAge, ledger.Acknowledged.Count - queueAge.Count, oldestUnpulled, ledger.Pulls, ledger.Crashes, ledger.PulledAgainTooSoon,
             ledger.Answered.Count, delivered.Count, ledger.Answered.Keys.Count(seq => !delivered.Contains(seq)),
-            callbacks.Length - delivered.Count, ledger.Errors);
+            callbacks.Length - delivered.Count, ledger.Errors, ledger.GetSubmission, ledger.PutResult, ledger.EmptyPolls, deliveredDuringBurst);
     }
 
     static Task BurstAsync(BenchRig rig, Ledger ledger, int[] slots, int total, CancellationToken stop)
@@ -114,9 +117,12 @@ public sealed record ExamWave(
         {
             try
             {
+                var start = Stopwatch.GetTimestamp();
                 var pulled = await grader.GetSubmissionAsync(queue);
+                ledger.GetSubmission.AddSince(start);
                 if (pulled is null)
                 {
+                    Interlocked.Increment(ref ledger.EmptyPolls);
                     await Task.Delay(PollInterval, stop);
                     continue;
                 }
@@ -136,7 +142,9 @@ public sealed record ExamWave(
                     Interlocked.Increment(ref ledger.Crashes); // never answered: it comes back after the processing delay
                     continue;
                 }
+                var putStart = Stopwatch.GetTimestamp();
                 await grader.PutResultAsync(pulled);
+                ledger.PutResult.AddSince(putStart);
                 ledger.Answered[seq] = true;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -179,6 +187,7 @@ public sealed record ExamWave(
         ["boundSeconds"] = Math.Round(Bound.TotalSeconds),
         ["finished"] = Finished,
         ["burstSubmittedSeconds"] = Math.Round(BurstSubmitted.TotalSeconds, 1),
+        ["deliveredDuringBurst"] = DeliveredDuringBurst,
         ["drainedSeconds"] = Finished ? Math.Round(Drained.TotalSeconds, 1) : null,
         ["graderBoundSeconds"] = Math.Round(GraderBoundSeconds, 1),
         ["deliveredToLms"] = Delivered,
@@ -194,6 +203,9 @@ public sealed record ExamWave(
         ["oldestNeverPulledWaitedSeconds"] = NeverPulled > 0 ? Math.Round(OldestUnpulled.TotalSeconds, 1) : null,
         ["pulls"] = Pulls,
         ["crashedPulls"] = Crashes,
+        ["emptyPolls"] = EmptyPolls,
+        ["getSubmissionMs"] = GetSubmission.ToJson(),
+        ["putResultMs"] = PutResult.ToJson(),
         ["handedOutAgainWithinProcessingDelay"] = PulledAgainTooSoon,
         ["resultsAccepted"] = Results,
         ["acceptedButNotDelivered"] = AnsweredNotDelivered,

@@ -11,8 +11,10 @@ namespace XQueue.Bench.Phases;
 /// through the API cost a minute or more of the time budget and pulls cannot tell the difference. The
 /// processing delay (10 min) outlasts the phase, so nothing is handed out twice. Between runs every result is
 /// first delivered to the LMS, so one run's deliveries do not load the next.
+/// Each rig, just after it is filled, also serves <see cref="LatencyVsDepth"/> (depth 100 and 5,000), which
+/// spares the run a third fill of 5,000.
 /// </summary>
-public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
+public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyVsDepth Depth)
 {
     const string Queue = "bench-cycles";
 
@@ -35,10 +37,14 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
         var (shallow, deep, deepCycles) = (options.Size(300, 100), options.Size(5000, 600), options.Size(500, 100));
         var (shallowLimit, deepLimit) = (options.Seconds(60, 20), options.Seconds(15, 5));
         var runs = new List<Run>();
+        LatencyVsDepth.Level shallowLevel, deepLevel;
         // A rig for each depth: one emulator per minute or so (see BenchRig).
         await using (var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10)))
         {
             await WarmUp.RunAsync(rig, Queue);
+            await DirectPrefill.StoreAsync(rig, Queue, LatencyVsDepth.FillFor(options, LatencyVsDepth.ShallowDepth));
+            shallowLevel = await MeasureLevelAsync(rig, options, LatencyVsDepth.ShallowDepth);
+            await RunAsync(rig, shallow, graders: 4, cycles: int.MaxValue, shallowLimit); // the level's leftovers: each run starts empty
             foreach (var graders in new[] { 1, 4 })
             {
                 await rig.PrefillAsync(Queue, shallow);
@@ -48,7 +54,8 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
         await using (var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10)))
         {
             await WarmUp.RunAsync(rig, Queue);
-            await DirectPrefill.StoreAsync(rig, Queue, deep);
+            await DirectPrefill.StoreAsync(rig, Queue, LatencyVsDepth.FillFor(options, deep));
+            deepLevel = await MeasureLevelAsync(rig, options, deep);
             foreach (var graders in new[] { 1, 4 })
             {
                 var run = await RunAsync(rig, deep, graders, deepCycles, deepLimit);
@@ -56,7 +63,16 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs)
                 if (graders == 1) await DirectPrefill.StoreAsync(rig, Queue, run.Graded.Cycles); // back to the full depth
             }
         }
-        return new GradedCycles(runs);
+        return new GradedCycles(runs, new LatencyVsDepth(shallowLevel, deepLevel));
+    }
+
+    /// <summary>The depth measurement, then its results delivered, so that they do not load the runs after it.</summary>
+    static async Task<LatencyVsDepth.Level> MeasureLevelAsync(BenchRig rig, BenchOptions options, int depth)
+    {
+        var before = rig.Lms.Received.Count;
+        var level = await LatencyVsDepth.MeasureAtAsync(rig, Queue, options, depth);
+        await rig.WaitForCallbacksAsync(before + level.Graded.Cycles, TimeSpan.FromSeconds(60));
+        return level;
     }
 
     static async Task<Run> RunAsync(BenchRig rig, int depth, int graders, int cycles, TimeSpan limit)

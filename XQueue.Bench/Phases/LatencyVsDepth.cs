@@ -5,16 +5,16 @@ using XQueue.Bench.Rig;
 namespace XQueue.Bench.Phases;
 
 /// <summary>
-/// Phase 4. Does a pull cost more when the queue is deep? One grader grades 100 submissions around depth 100
-/// (150 → 50), then around depth 5,000 (5,050 → 4,950): p50 of get_submission and of a whole cycle, and the
-/// ratio deep ÷ shallow (target &lt; 1.5). The queue is filled through the submit logic without HTTP
-/// (<see cref="DirectPrefill"/>), so beyond the window the rest waits in the backlog. Beside it, the same storage
-/// calls made bare on the same queue (<see cref="StorageCycle"/>, 20 at each depth): what of a difference is
-/// the emulator's (its queue calls cost more with every message it holds) shows there.
+/// Part of phase 2 (<see cref="GradedCycles"/>), in its two rigs, each just after it is filled: does a pull cost
+/// more when the queue is deep? One grader grades 100 submissions around depth 100 (150 → 50), then around
+/// depth 5,000 (5,050 → 4,950): p50 of get_submission and of a whole cycle, and the ratio deep ÷ shallow
+/// (target &lt; 1.5). The queue is filled through the submit logic without HTTP (<see cref="DirectPrefill"/>), so
+/// beyond the window the rest waits in the backlog. Beside it, the same storage calls made bare on the same
+/// queue (<see cref="StorageCycle"/>, 20 at each depth): what of a difference is the emulator's (its queue calls
+/// cost more with every message it holds) shows there.
 /// </summary>
 public sealed record LatencyVsDepth(LatencyVsDepth.Level Shallow, LatencyVsDepth.Level Deep)
 {
-    const string Queue = "bench-depth";
     const int BareCycles = 20;
 
     public sealed record Level(int Depth, GradedRun Graded, LatencySample BarePull, LatencySample BareGraderPath)
@@ -34,21 +34,18 @@ public sealed record LatencyVsDepth(LatencyVsDepth.Level Shallow, LatencyVsDepth
         };
     }
 
-    public static async Task<LatencyVsDepth> MeasureAsync(BenchOptions options)
-    {
-        var (shallow, deep, cycles) = (100, options.Size(5000, 1000), options.Size(100, 60));
-        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
-        await WarmUp.RunAsync(rig, Queue);
-        var bare = new StorageCycle(rig, Queue);
+    public const int ShallowDepth = 100;
 
-        await DirectPrefill.StoreAsync(rig, Queue, shallow + cycles / 2 + BareCycles);
-        var first = await MeasureAtAsync(rig, bare, shallow, cycles);
-        await DirectPrefill.StoreAsync(rig, Queue, deep - shallow + cycles + BareCycles);
-        var second = await MeasureAtAsync(rig, bare, deep, cycles);
-        return new LatencyVsDepth(first, second);
-    }
+    /// <summary>How many submissions to add to an empty queue before <see cref="MeasureAtAsync"/> at <paramref name="depth"/>.</summary>
+    public static int FillFor(BenchOptions options, int depth) => depth + Cycles(options) / 2 + BareCycles;
 
-    static async Task<Level> MeasureAtAsync(BenchRig rig, StorageCycle bare, int depth, int cycles)
+    static int Cycles(BenchOptions options) => options.Size(100, 60);
+
+    /// <summary>Bare cycles then graded ones, from <see cref="FillFor"/> down to about <paramref name="depth"/> − 50.</summary>
+    public static Task<Level> MeasureAtAsync(BenchRig rig, string queue, BenchOptions options, int depth) =>
+        MeasureAtAsync(rig, new StorageCycle(rig, queue), queue, depth, Cycles(options));
+
+    static async Task<Level> MeasureAtAsync(BenchRig rig, StorageCycle bare, string queue, int depth, int cycles)
     {
         LatencySample pull = new(), graderPath = new();
         for (var i = 0; i < BareCycles; i++)
@@ -60,7 +57,7 @@ public sealed record LatencyVsDepth(LatencyVsDepth.Level Shallow, LatencyVsDepth
             graderPath.AddSince(start);
             await bare.DeliverAsync(answered);
         }
-        var graded = await GradedRun.RunAsync(rig, Queue, graders: 1, cycles, TimeSpan.FromSeconds(60));
+        var graded = await GradedRun.RunAsync(rig, queue, graders: 1, cycles, TimeSpan.FromSeconds(60));
         return new Level(depth, graded, pull, graderPath);
     }
 

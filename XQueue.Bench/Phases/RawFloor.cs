@@ -6,7 +6,7 @@ using XQueue.Bench.Rig;
 namespace XQueue.Bench.Phases;
 
 /// <summary>
-/// Phase 7. The floor: a graded cycle's storage calls (<see cref="StorageCycle"/>) issued straight at Azurite,
+/// Phase 6. The floor: a graded cycle's storage calls (<see cref="StorageCycle"/>) issued straight at Azurite,
 /// with the service's shape of concurrency: a worker makes get_submission's and put_result's calls in turn, as a
 /// grader waits for them, and hands the delivery to a background pool of <c>Delivery:Concurrency</c> (8), as
 /// put_result does. Depth 300 (filled straight in storage, see <see cref="StorageCycle.FillAsync"/>), drained by 1 and by 4 workers. The service's cycles/s

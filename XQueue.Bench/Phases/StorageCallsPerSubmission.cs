@@ -4,7 +4,7 @@ using XQueue.Bench.Rig;
 namespace XQueue.Bench.Phases;
 
 /// <summary>
-/// Phase 5. Storage calls per graded submission, by endpoint and operation, from the service's own
+/// Phase 4. Storage calls per graded submission, by endpoint and operation, from the service's own
 /// counter (see <see cref="StorageCallMeter"/>). Each endpoint gets its own window: N submits, then N
 /// get_submission (held), then N put_result followed by the N deliveries to the LMS (background work).
 /// Last, polls of an empty queue, the call graders make most often when idle. The sweep is set to its
