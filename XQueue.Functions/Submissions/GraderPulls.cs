@@ -21,6 +21,10 @@ public sealed class GraderPulls(
     // Stale messages (superseded, finished, orphaned) are dropped as they come up; bound the work one poll may do.
     const int MaxMessagesPerPoll = 16;
 
+    // A message without its entity yet: read again after 20, 40 and 60 ms (see ReadAsync).
+    const int EntityWaits = 3;
+    static readonly TimeSpan EntityWait = TimeSpan.FromMilliseconds(20);
+
     public async Task<PulledSubmission?> PullAsync(string queueName, string? graderUser, string? graderAddress, CancellationToken cancellationToken = default)
     {
         var work = catalog.WorkQueue(queueName);
@@ -62,7 +66,7 @@ public sealed class GraderPulls(
         // Two tries: the first write can lose to a put_result or supersede that raced with this requeue.
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var submission = await store.GetAsync(id, cancellationToken);
+            var submission = await ReadAsync(id, message, cancellationToken);
             var verdict = Judge(submission, message);
             if (verdict == Verdict.NotYet)
             {
@@ -86,6 +90,22 @@ public sealed class GraderPulls(
         }
         return null;
     }
+
+    // Submit sends the message just before it inserts the entity, so a grader polling at that moment finds no
+    // entity yet. Waiting a few milliseconds for it beats hiding the message for 2 s and answering "empty"
+    // (after which xqueue-watcher sleeps a second): the wait costs a read or two, only in that race.
+    async Task<Submission?> ReadAsync(long id, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var submission = await store.GetAsync(id, cancellationToken);
+        for (var wait = 1; submission is null && wait <= EntityWaits && IsYoung(message); wait++)
+        {
+            await Task.Delay(EntityWait * wait, time, cancellationToken);
+            submission = await store.GetAsync(id, cancellationToken);
+        }
+        return submission;
+    }
+
+    bool IsYoung(ReceivedMessage message) => time.GetUtcNow() - message.InsertionTime < TimeSpan.FromSeconds(5);
 
     async Task<PulledSubmission> HandOutAsync(QueueClient work, Submission submission, string key, ReceivedMessage message, CancellationToken cancellationToken)
     {
