@@ -21,8 +21,8 @@ public sealed class GraderPulls(
     // Stale messages (superseded, finished, orphaned) are dropped as they come up; bound the work one poll may do.
     const int MaxMessagesPerPoll = 16;
 
-    // A message without its entity yet: read again after 20, 40 and 60 ms (see ReadAsync).
-    const int EntityWaits = 3;
+    // A message without its entity yet: read again after 20, 40, 80, 160 and 320 ms (see ReadAsync).
+    const int EntityWaits = 5;
     static readonly TimeSpan EntityWait = TimeSpan.FromMilliseconds(20);
 
     public async Task<PulledSubmission?> PullAsync(string queueName, string? graderUser, string? graderAddress, CancellationToken cancellationToken = default)
@@ -92,14 +92,15 @@ public sealed class GraderPulls(
     }
 
     // Submit sends the message just before it inserts the entity, so a grader polling at that moment finds no
-    // entity yet. Waiting a few milliseconds for it beats hiding the message for 2 s and answering "empty"
-    // (after which xqueue-watcher sleeps a second): the wait costs a read or two, only in that race.
+    // entity yet. Waiting for it (milliseconds, as a rule; at most 0.6 s on a struggling store) beats hiding the
+    // message for 2 s and answering "empty" (after which xqueue-watcher sleeps a second): the wait costs a read
+    // or two, only in that race, or when a submit died between its writes.
     async Task<Submission?> ReadAsync(long id, ReceivedMessage message, CancellationToken cancellationToken)
     {
         var submission = await store.GetAsync(id, cancellationToken);
         for (var wait = 1; submission is null && wait <= EntityWaits && IsYoung(message); wait++)
         {
-            await Task.Delay(EntityWait * wait, time, cancellationToken);
+            await Task.Delay(EntityWait * (1 << (wait - 1)), time, cancellationToken);
             submission = await store.GetAsync(id, cancellationToken);
         }
         return submission;
