@@ -30,14 +30,14 @@ public sealed class BearerTokenTests
         await using var service = await TestService.StartAsync(TestTokens.Settings());
         const HttpStatusCode ok = HttpStatusCode.OK, no = HttpStatusCode.Forbidden;
 
-        Assert.Equal([ok, no, no, no], await StatusesAsync(service, TestTokens.Hs("lms-1", "xqueue:submit")));
-        Assert.Equal([no, ok, ok, ok], await StatusesAsync(service, TestTokens.Hs("grader-1", "xqueue:score")));
-        Assert.Equal([no, no, no, no], await StatusesAsync(service, TestTokens.Hs("ops", "xqueue:admin")));
-        Assert.Equal([ok, ok, ok, ok], await StatusesAsync(service, TestTokens.Hs("both", "xqueue:submit xqueue:score")));
-        Assert.Equal([ok, no, no, no], await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:submit"), "JWT"));
-        Assert.Equal([no, ok, ok, ok], await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:score"), "JWT"));
+        Assert.Equal(new[] { ok, no, no, no }, await StatusesAsync(service, TestTokens.Hs("lms-1", "xqueue:submit")));
+        Assert.Equal(new[] { no, ok, ok, ok }, await StatusesAsync(service, TestTokens.Hs("grader-1", "xqueue:score")));
+        Assert.Equal(new[] { no, no, no, no }, await StatusesAsync(service, TestTokens.Hs("ops", "xqueue:admin")));
+        Assert.Equal(new[] { ok, ok, ok, ok }, await StatusesAsync(service, TestTokens.Hs("both", "xqueue:submit xqueue:score")));
+        Assert.Equal(new[] { ok, no, no, no }, await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:submit"), "JWT"));
+        Assert.Equal(new[] { no, ok, ok, ok }, await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:score"), "JWT"));
         // A key being rotated out still verifies.
-        Assert.Equal([no, ok, ok, ok], await StatusesAsync(service, TestTokens.Hs("grader-1", "xqueue:score", key: TestTokens.OldHsKey)));
+        Assert.Equal(new[] { no, ok, ok, ok }, await StatusesAsync(service, TestTokens.Hs("grader-1", "xqueue:score", key: TestTokens.OldHsKey)));
     }
 
     public static TheoryData<string, string> Forgeries() => new()

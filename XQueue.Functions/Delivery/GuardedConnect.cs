@@ -16,7 +16,7 @@ public static class GuardedConnect
         {
             var host = context.DnsEndPoint.Host;
             var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-                ? [literal]
+                ? new[] { literal }
                 : await Dns.GetHostAddressesAsync(host, cancellationToken);
             var allowed = addresses.Where(address => allowlist.Refusal(host, address) is null).ToArray();
             if (allowed.Length == 0)

@@ -41,7 +41,7 @@ public sealed class CallbackTargets(CallbackAllowlist allowlist, IMemoryCache ca
             cache.Set(("callback-host", host), addresses, RememberFor);
             return addresses;
         }
-        catch (Exception e) when (e is SocketException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is SocketException or ArgumentException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             log.LogInformation("Callback host {Host} did not resolve at submit ({Error}); delivery checks it again", host, e.Message);
             return [];
