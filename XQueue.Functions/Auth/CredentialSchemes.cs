@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-
 namespace XQueue.Functions.Auth;
 
 /// <summary>
@@ -11,7 +9,7 @@ public static class CredentialSchemes
 {
     /// <summary>The default scheme: forwards to <see cref="Bearer"/> or the session scheme per request.</summary>
     public const string Any = "XQueue";
-    public const string Bearer = JwtBearerDefaults.AuthenticationScheme;
+    public const string Bearer = "Bearer";
 
     static readonly string[] Prefixes = ["Bearer ", "JWT "];
 
