@@ -43,12 +43,14 @@ public sealed class ThrottlingTests
         });
         using var attacker = RawClient.Anonymous(service);
         var refused = 0;
+        var last = "";
         for (var i = 0; i < 30; i++)
         {
-            var (status, _) = await attacker.PostFormAsync("/xqueue/login/", ("username", TestService.GraderUser), ("password", $"guess-{i}"));
+            var (status, body) = await attacker.PostFormAsync("/xqueue/login/", ("username", TestService.GraderUser), ("password", $"guess-{i}"));
             if (status == HttpStatusCode.TooManyRequests) refused++;
+            last = $"{status} {body}";
         }
-        Assert.True(refused >= 20, $"only {refused} of 30 guesses were slowed");
+        Assert.True(refused >= 20, $"only {refused} of 30 guesses were slowed (last: {last})");
 
         // Slowed, not locked out: once the bucket refills a little, the real password gets in.
         await Task.Delay(TimeSpan.FromSeconds(1.5));

@@ -14,30 +14,28 @@ public sealed class LoginThrottle : IDisposable
 {
     readonly PartitionedRateLimiter<string>? perUser;
     readonly PartitionedRateLimiter<string>? perAddress;
+    readonly TimeSpan refill;
 
     public LoginThrottle(IOptions<XQueueOptions> options)
     {
         var rate = options.Value.Throttling.LoginFailures;
         if (rate.Limit <= 0) return;
+        refill = Throttling.Bucket(rate, 1).ReplenishmentPeriod;
         perUser = Limiter(rate);
         perAddress = Limiter(rate);
     }
 
     /// <returns>Null when the attempt may go ahead; otherwise how long to wait.</returns>
+    /// <remarks>
+    /// Asks the buckets for whole tokens: a zero-permit acquire would already succeed on the fraction a token
+    /// bucket refills continuously, and the failure that follows could then never take a whole one.
+    /// </remarks>
     public TimeSpan? Check(string userName, string address)
     {
         if (perUser is null || perAddress is null) return null;
-        TimeSpan? wait = null;
-        foreach (var lease in new[] { perUser.AttemptAcquire(userName, 0), perAddress.AttemptAcquire(address, 0) })
-        {
-            using (lease)
-            {
-                if (lease.IsAcquired) continue;
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-                wait = wait is { } longer && longer > retryAfter ? longer : retryAfter;
-            }
-        }
-        return wait;
+        var spent = perUser.GetStatistics(userName)?.CurrentAvailablePermits < 1 ||
+            perAddress.GetStatistics(address)?.CurrentAvailablePermits < 1;
+        return spent ? refill : null;
     }
 
     public void Failed(string userName, string address)
