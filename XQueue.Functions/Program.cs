@@ -12,14 +12,17 @@ namespace XQueue.Functions;
 
 public static class Program
 {
+    /// <summary>The service, or an operator command when the first argument names one.</summary>
     public static async Task<int> Main(string[] args)
     {
-        WebApplication app;
         try
         {
-            app = Build(args);
-            _ = app.Services.GetRequiredService<IOptions<XQueueOptions>>().Value; // validates every option now
-            await app.PrepareAsync();
+            return args.FirstOrDefault() switch
+            {
+                "user" => await UserCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
+                "token" => TokenCommand.Run(args[1..], Console.Out, Console.Error),
+                _ => await ServeAsync(args),
+            };
         }
         catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
         {
@@ -32,6 +35,13 @@ public static class Program
             Console.Error.WriteLine($"XQueue cannot start: storage did not answer ({e.Message}). Is Azurite running, or AzureWebJobsStorage right?");
             return 3;
         }
+    }
+
+    static async Task<int> ServeAsync(string[] args)
+    {
+        var app = Build(args);
+        _ = app.Services.GetRequiredService<IOptions<XQueueOptions>>().Value; // validates every option now
+        await app.PrepareAsync();
         await app.RunAsync();
         return 0;
     }
@@ -55,7 +65,7 @@ public static class Program
         builder.Services.AddSubmissions();
         builder.Services.AddDelivery();
         builder.Services.AddSweep(builder.Configuration);
-        builder.Services.AddSessions();
+        builder.Services.AddXQueueAuth();
         builder.Services.AddExceptionHandler<LegacyFailures>();
         builder.Services.AddHealthChecks(); // liveness only: readiness must not cost a storage round trip
         testOverrides?.Invoke(builder.Services);
@@ -65,6 +75,7 @@ public static class Program
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/"); // the Functions host polls / until the handler answers
         app.MapHealthChecks("/healthz");

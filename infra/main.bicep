@@ -84,6 +84,21 @@ param deliveryGiveUpAfter string = '3.00:00:00'
 @maxValue(256)
 param deliveryConcurrency int = 8
 
+@description('Comma list of the hosts LMS callback URLs may name (lms.example.com, *.example.com). Empty allows any public host (a warning is logged at start). Loopback and private addresses only when listed exactly; link-local and metadata addresses never.')
+param callbackHosts string = ''
+
+@description('Issuer of the LMS\'s JWTs (its JWT_ISSUER), to accept them as bearer tokens; set together with lmsJwksUrl.')
+param jwtLmsIssuer string = ''
+
+@description('URL of the LMS\'s JWKS (e.g. https://lms.example.com/oauth2/jwks), fetched and cached; set together with jwtLmsIssuer.')
+param jwtLmsJwksUrl string = ''
+
+@description('Comma list of audiences bearer tokens must name.')
+param jwtAudience string = 'xqueue'
+
+@description('Legacy permissive mode: any logged-in session user may do anything on any queue, as in the original XQueue. Off: roles and per-queue lists are enforced.')
+param legacyPermissive bool = false
+
 @description('Memory of each Flex Consumption instance, MB. The handler needs well under 512 MB; execution time is billed per GB-second of this size (README.md, "What it costs").')
 @allowed([
   512
@@ -245,6 +260,26 @@ var xqueueSettings = [
   {
     name: 'XQueue__Delivery__Concurrency'
     value: string(deliveryConcurrency)
+  }
+  {
+    name: 'XQueue__CallbackHosts'
+    value: callbackHosts
+  }
+  {
+    name: 'XQueue__LegacyPermissive'
+    value: string(legacyPermissive)
+  }
+  {
+    name: 'XQueue__Jwt__Audience'
+    value: jwtAudience
+  }
+  {
+    name: 'XQueue__Jwt__LmsIssuer'
+    value: jwtLmsIssuer
+  }
+  {
+    name: 'XQueue__Jwt__LmsJwksUrl'
+    value: jwtLmsJwksUrl
   }
 ]
 

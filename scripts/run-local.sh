@@ -26,9 +26,11 @@ XQueue demo (local, Azurite):
   queue       test-pull (pull queue, processing delay 1 minute)
   LMS user    lms / lms-demo-password       (role submit)
   grader user grader / grader-demo-password (role grade)
+  callbacks   only to 127.0.0.1 and localhost (XQueue:CallbackHosts)
 
 INFO
 exec env "XQueue__Queues__test-pull__PushUrl=" \
   "XQueue__Users__lms__Password=lms-demo-password" "XQueue__Users__lms__Roles=submit" \
   "XQueue__Users__grader__Password=grader-demo-password" "XQueue__Users__grader__Roles=grade" \
+  "XQueue__CallbackHosts=127.0.0.1,localhost" \
   dotnet run --project XQueue.Functions -c Release -- --urls http://127.0.0.1:18040 "$@"

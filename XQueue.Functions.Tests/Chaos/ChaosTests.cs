@@ -48,6 +48,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             [$"XQueue:Users:{TestService.GraderUser}:Password"] = TestService.GraderPassword,
             [$"XQueue:Users:{TestService.GraderUser}:Roles"] = "grade",
             ["XQueue:Sweep:Interval"] = "00:00:01",
+            ["XQueue:CallbackHosts"] = "127.0.0.1",
             ["XQueue:Delivery:RetryBase"] = "00:00:00.200",
             ["XQueue:Delivery:RetryMax"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",

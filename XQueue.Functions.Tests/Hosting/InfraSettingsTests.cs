@@ -25,6 +25,13 @@ public sealed partial class InfraSettingsTests
         // Period of the standalone hosted service; under the Functions host the Sweep timer's
         // schedule in function.json rules and this option is not read.
         ["XQueue:Sweep:Interval"] = "standalone only",
+        // Secrets and tuning an operator adds as app settings when used (README, "Auth"); the defaults fit.
+        ["XQueue:Jwt:SigningKeys"] = "a secret, only for self-issued tokens: a Key Vault reference added when used",
+        ["XQueue:Jwt:LmsJwks"] = "inline alternative to LmsJwksUrl",
+        ["XQueue:Jwt:Issuer"] = "default fits; only self-issued tokens name it",
+        ["XQueue:Jwt:ClockSkew"] = "default fits",
+        ["XQueue:Sessions:PreviousSigningKeys"] = "set only during a key rotation",
+        ["XQueue:Throttling"] = "defaults fit; per-instance limits tuned by adding app settings",
     };
 
     /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>

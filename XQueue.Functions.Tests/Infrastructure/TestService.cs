@@ -44,6 +44,8 @@ public sealed class TestService : IAsyncDisposable
             [$"XQueue:Users:{GraderUser}:Password"] = GraderPassword,
             [$"XQueue:Users:{GraderUser}:Roles"] = "grade",
             ["XQueue:Sweep:Interval"] = "00:00:01",
+            // The FakeLms listens on loopback, which callbacks may reach only when listed exactly.
+            ["XQueue:CallbackHosts"] = "127.0.0.1",
             ["XQueue:Delivery:RetryBase"] = "00:00:00.200",
             ["XQueue:Delivery:RetryMax"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",

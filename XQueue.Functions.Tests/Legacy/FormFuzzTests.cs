@@ -22,7 +22,7 @@ public sealed class FormFuzzTests(ITestOutputHelper output)
     public async Task Random_legacy_requests_never_get_a_500_or_hang()
     {
         // The bystander lives on a queue the fuzz never names (the fuzz submits to and pulls from test-pull).
-        await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?> { ["XQueue:Queues:bystander:PushUrl"] = "" });
+        await using var rig = await GradingRig.StartAsync(BothSides.Settings(new() { ["XQueue:Queues:bystander:PushUrl"] = "" }));
         var bystander = LegacyText.Header(rig.Lms.CallbackUrl(1, "bystander"), "k", "bystander");
         Assert.Equal(0, (await rig.LmsClient.SubmitAsync(bystander, LegacyText.Body("keep me"))).Code);
         using var client = await RawClient.LoginAsync(rig.Service);

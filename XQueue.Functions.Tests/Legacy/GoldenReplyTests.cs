@@ -35,7 +35,7 @@ public sealed class GoldenReplyTests
     [Fact]
     public async Task Lms_endpoints()
     {
-        await using var service = await TestService.StartAsync(new Dictionary<string, string?> { ["XQueue:Queues:MITx-6.00x:PushUrl"] = "" });
+        await using var service = await TestService.StartAsync(BothSides.Settings(new() { ["XQueue:Queues:MITx-6.00x:PushUrl"] = "" }));
         using var client = await RawClient.LoginAsync(service);
         var header = LegacyText.Header("http://127.0.0.1:9/courses/c/xqueue/1/b/score_update", "k", TestService.Queue);
 

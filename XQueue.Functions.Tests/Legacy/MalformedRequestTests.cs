@@ -19,7 +19,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        service = await TestService.StartAsync();
+        service = await TestService.StartAsync(BothSides.Settings());
         client = await RawClient.LoginAsync(service);
         Assert.Equal((HttpStatusCode.OK, "{\"return_code\": 0, \"content\": \"1\"}"),
             await client.PostFormAsync("/xqueue/submit/", ("xqueue_header", GoodHeader), ("xqueue_body", "keep me")));

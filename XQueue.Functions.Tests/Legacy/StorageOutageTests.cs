@@ -12,7 +12,7 @@ public sealed class StorageOutageTests
     public async Task Every_legacy_endpoint_answers_503_in_the_envelope_while_storage_is_down()
     {
         var faults = new StorageFaults();
-        await using var service = await TestService.StartAsync(overrides: faults.AddTo);
+        await using var service = await TestService.StartAsync(BothSides.Settings(), overrides: faults.AddTo);
         using var client = await RawClient.LoginAsync(service);
         var header = LegacyText.Header("http://127.0.0.1:9/courses/c/xqueue/1/b/score_update", "k", TestService.Queue);
         const string unavailable = "{\"return_code\": 1, \"content\": \"Service temporarily unavailable, please try again\"}";

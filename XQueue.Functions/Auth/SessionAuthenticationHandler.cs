@@ -26,6 +26,7 @@ public sealed class SessionAuthenticationHandler(
         var claims = tokens.Validate(Request.Cookies[SessionCookie]);
         if (claims is null) return AuthenticateResult.NoResult();
         if (await revocations.IsRevokedAsync(claims.SessionId, Context.RequestAborted)) return AuthenticateResult.NoResult();
+        claims = Renewed(claims);
 
         var identity = new ClaimsIdentity(Scheme, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.Name, claims.User));
@@ -42,6 +43,21 @@ public sealed class SessionAuthenticationHandler(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Sliding expiry: a session used after half its lifetime gets a fresh cookie with a full lifetime (same
+    /// session id), so an active grader is never logged out and an idle session still ends.
+    /// </summary>
+    SessionClaims Renewed(SessionClaims claims)
+    {
+        var now = time.GetUtcNow();
+        var lifetime = options.Value.Sessions.Lifetime;
+        if (DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt) - now > lifetime / 2) return claims;
+        var renewed = claims with { ExpiresAt = (now + lifetime).ToUnixTimeSeconds() };
+        Response.Cookies.Append(SessionCookie, tokens.Issue(renewed), Cookie(now + lifetime, httpOnly: true));
+        return renewed;
+    }
+
+    /// <summary>A new session id at every login, so a session id planted before login is worth nothing after it.</summary>
     protected override Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
     {
         var expiresAt = time.GetUtcNow() + options.Value.Sessions.Lifetime;
@@ -58,7 +74,8 @@ public sealed class SessionAuthenticationHandler(
         var claims = tokens.Validate(Request.Cookies[SessionCookie]);
         if (claims is not null)
         {
-            await revocations.RevokeAsync(claims.SessionId, DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt), Context.RequestAborted);
+            // Until the latest expiry any renewed copy of this session could carry.
+            await revocations.RevokeAsync(claims.SessionId, time.GetUtcNow() + options.Value.Sessions.Lifetime, Context.RequestAborted);
         }
         Response.Cookies.Delete(SessionCookie, Cookie(null, httpOnly: true));
         Response.Cookies.Delete(CsrfCookie, Cookie(null, httpOnly: false));
@@ -68,7 +85,8 @@ public sealed class SessionAuthenticationHandler(
     {
         Path = "/",
         HttpOnly = httpOnly,
-        Secure = Request.IsHttps,
+        // Under the Functions host TLS ends at the platform's front end, which says so in X-Forwarded-Proto.
+        Secure = Request.IsHttps || string.Equals(Request.Headers["X-Forwarded-Proto"], "https", StringComparison.OrdinalIgnoreCase),
         SameSite = SameSiteMode.Lax,
         Expires = expires,
     };

@@ -8,12 +8,17 @@ namespace XQueue.Functions.Auth;
 /// <summary>
 /// The session signing key: XQueue:Sessions:SigningKey when configured (production, from Key Vault),
 /// otherwise one generated on first start and kept in storage, so all instances and restarts share it.
+/// Rotation: the new key goes to SigningKey and the old one to PreviousSigningKeys; sessions signed with
+/// either are accepted, new ones are signed with the new key, and the old key can go once its sessions expire.
 /// </summary>
 public sealed class SessionKeys(StorageAccount storage, IOptions<XQueueOptions> options)
 {
     byte[]? current;
 
     public byte[] Current => current ?? throw new InvalidOperationException("Session keys are not loaded yet.");
+
+    /// <summary>Keys a session may be signed with, the current one first.</summary>
+    public IReadOnlyList<byte[]> Accepted { get; private set; } = [];
 
     public TableClient Table { get; } = storage.GetTable(options.Value.StoragePrefix + "sessions");
 
@@ -23,6 +28,7 @@ public sealed class SessionKeys(StorageAccount storage, IOptions<XQueueOptions> 
         if (options.Value.Sessions.SigningKey is { Length: > 0 } configured)
         {
             current = Convert.FromBase64String(configured);
+            Accepted = [current, .. PrincipalList.Entries(options.Value.Sessions.PreviousSigningKeys).Select(Convert.FromBase64String)];
             return;
         }
 
@@ -37,5 +43,6 @@ public sealed class SessionKeys(StorageAccount storage, IOptions<XQueueOptions> 
         }
         var stored = await Table.GetAsync("key", "signing", cancellationToken);
         current = stored?.GetBinary("Value") ?? throw new InvalidOperationException("The session signing key could not be stored.");
+        Accepted = [current];
     }
 }

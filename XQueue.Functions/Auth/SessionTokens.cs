@@ -33,7 +33,7 @@ public sealed class SessionTokens(SessionKeys keys, TimeProvider time)
         {
             var payload = WebEncoders.Base64UrlDecode(token, 0, dot);
             var signature = WebEncoders.Base64UrlDecode(token, dot + 1, token.Length - dot - 1);
-            if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload))) return null;
+            if (!keys.Accepted.Any(key => CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(key, payload)))) return null;
             var claims = JsonSerializer.Deserialize(payload, SessionJson.Default.SessionClaims);
             return claims is not null && claims.ExpiresAt > time.GetUtcNow().ToUnixTimeSeconds() ? claims : null;
         }

@@ -62,6 +62,11 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
         await table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
+    public Task RemoveAsync(string name, CancellationToken cancellationToken = default) =>
+        table.DeleteAsync(Partition, name, "*", cancellationToken);
+
+    public Task EnsureTableAsync(CancellationToken cancellationToken = default) => table.CreateIfNotExistsAsync(cancellationToken);
+
     /// <summary>
     /// Creates or updates the users named in XQueue:Users (an unchanged user is not rewritten), and
     /// deletes users that configuration seeded before but no longer names, so removing a user from
@@ -69,7 +74,7 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
     /// </summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        await table.CreateIfNotExistsAsync(cancellationToken);
+        await EnsureTableAsync(cancellationToken);
         await foreach (var seeded in table.QueryAllAsync($"PartitionKey eq '{Partition}' and Seeded eq true", ["RowKey"], cancellationToken))
         {
             if (options.Value.Users.ContainsKey(seeded.RowKey)) continue;

@@ -36,6 +36,23 @@ public sealed class XQueueOptions
 
     public SessionOptions Sessions { get; set; } = new();
 
+    /// <summary>Bearer tokens (README, "Auth"): self-issued HS256 tokens and the LMS's RS256 tokens.</summary>
+    public JwtOptions Jwt { get; set; } = new();
+
+    public ThrottlingOptions Throttling { get; set; } = new();
+
+    /// <summary>
+    /// Any logged-in session user may do anything, on any queue, as in the original XQueue. Off by default:
+    /// session users are held to their roles and the queues' Submitters/Graders lists.
+    /// </summary>
+    public bool LegacyPermissive { get; set; }
+
+    /// <summary>
+    /// Comma list of hosts the LMS callback URL may name (<c>lms.example.com</c>, <c>*.example.com</c>, an IP).
+    /// Empty: any public host. Loopback and private addresses only when listed exactly; link-local never.
+    /// </summary>
+    public string? CallbackHosts { get; set; }
+
     public DeliveryOptions Delivery { get; set; } = new();
 
     public SweepOptions Sweep { get; set; } = new();
@@ -50,6 +67,12 @@ public sealed class QueueOptions
     public string? PushUrl { get; set; }
 
     public TimeSpan? ProcessingDelay { get; set; }
+
+    /// <summary>Comma list of principals that may submit here (user names, token subjects, <c>claim=value</c>); empty: anyone with the submit role or scope.</summary>
+    public string? Submitters { get; set; }
+
+    /// <summary>Comma list of principals that may pull from and grade this queue; empty: anyone with the grade role or score scope.</summary>
+    public string? Graders { get; set; }
 }
 
 public sealed class UserSeed
@@ -66,6 +89,9 @@ public sealed class SessionOptions
 
     /// <summary>Base64 HMAC key (≥ 32 bytes). When empty, a key is generated once and kept in storage.</summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>Comma list of base64 keys still accepted (not used to sign): the keys a rotation replaced.</summary>
+    public string? PreviousSigningKeys { get; set; }
 }
 
 public sealed class DeliveryOptions

@@ -65,6 +65,8 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
             Check(key is { Length: >= 32 }, "XQueue:Sessions:SigningKey must be base64 of at least 32 bytes.");
         }
 
+        AuthOptionsChecks.Check(options, Check, IsUnresolvedReference);
+
         var delivery = options.Delivery;
         Between(delivery.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), "Delivery:Timeout");
         Between(delivery.RetryBase, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), "Delivery:RetryBase");

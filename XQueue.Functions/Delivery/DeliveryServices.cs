@@ -1,3 +1,5 @@
+using XQueue.Functions.Submissions;
+
 namespace XQueue.Functions.Delivery;
 
 public static class DeliveryServices
@@ -5,8 +7,15 @@ public static class DeliveryServices
     public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
         // No automatic redirects: the LMS answers its callback with 200, anything else is a failed attempt.
+        // No proxy: the guarded connect must see the LMS's own address, not a proxy's.
         services.AddHttpClient(LmsCallback.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = GuardedConnect.Using(provider.GetRequiredService<CallbackAllowlist>()),
+            });
         services.AddSingleton<LmsCallback>();
         services.AddSingleton<DeliveryOutbox>();
         services.AddSingleton<ResultDelivery>();

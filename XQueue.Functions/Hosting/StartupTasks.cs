@@ -26,6 +26,10 @@ public static class StartupTasks
             services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken));
         await services.GetRequiredService<UserStore>().SeedAsync(cancellationToken);
 
+        if (services.GetRequiredService<CallbackAllowlist>().IsEmpty)
+        {
+            app.Logger.LogWarning("XQueue:CallbackHosts is empty: LMS callbacks may go to any public host. List the LMS's host names there.");
+        }
         app.Logger.LogInformation("Queues: {Queues}; users seeded: {Users}; processing delay {Delay}; {Mode}",
             string.Join(", ", options.Queues.Keys), string.Join(", ", options.Users.Keys), options.ProcessingDelay,
             HandlerPort.IsUnderFunctionsHost(app.Configuration) ? "under the Functions host" : "standalone");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using XQueue.Functions.Auth;
 using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Legacy;
@@ -6,11 +7,12 @@ namespace XQueue.Functions.Legacy;
 /// <summary>get_submission and put_result, the pull grader's side (reference §2.6, §2.7, §4).</summary>
 public static class GraderEndpoints
 {
-    public static async Task<IResult> GetSubmission(HttpContext http, QueueCatalog catalog, GraderPulls pulls)
+    public static async Task<IResult> GetSubmission(HttpContext http, QueueCatalog catalog, QueueAccess access, GraderPulls pulls)
     {
         var queue = LegacyForm.Last(http.Request.Query["queue_name"]);
         if (queue is null) return LegacyReply.Error("'get_submission' must provide parameter 'queue_name'");
         if (!catalog.Contains(queue)) return LegacyReply.Error($"Queue '{queue}' not found");
+        if (!access.Allows(http.User, Right.Grade, queue)) return QueueEndpoints.NotAllowed(queue);
 
         var address = LegacyForm.Last(http.Request.Headers["X-Real-IP"]) ?? http.Connection.RemoteIpAddress?.ToString();
         PulledSubmission? pulled;
@@ -31,7 +33,7 @@ public static class GraderEndpoints
         return LegacyReply.Success(content);
     }
 
-    public static async Task<IResult> PutResult(HttpContext http, ResultIntake results, ILoggerFactory logs)
+    public static async Task<IResult> PutResult(HttpContext http, ResultIntake results, QueueAccess access, ILoggerFactory logs)
     {
         if (!HttpMethods.IsPost(http.Request.Method)) return LegacyReply.Error("'put_result' must use HTTP POST");
         if (LegacyForm.IsOversized(http.Request)) return LegacyReply.Error("Incorrect reply format", StatusCodes.Status413PayloadTooLarge);
@@ -45,10 +47,12 @@ public static class GraderEndpoints
         }
 
         var (id, key, body) = reply.Value;
-        return await results.AcceptAsync(id, key, body, http.RequestAborted) switch
+        var outcome = await results.AcceptAsync(id, key, body, queue => access.Allows(http.User, Right.Grade, queue), http.RequestAborted);
+        return outcome switch
         {
             ResultOutcome.Accepted => LegacyReply.Success(""),
             ResultOutcome.NoSuchSubmission => LegacyReply.Error("Submission does not exist"),
+            ResultOutcome.NotAllowed => LegacyReply.Error("Not allowed on the submission's queue", StatusCodes.Status403Forbidden),
             _ => LegacyReply.Error("Incorrect key for submission"),
         };
     }

@@ -1,20 +1,25 @@
+using XQueue.Functions.Auth;
+
 namespace XQueue.Functions.Legacy;
 
-/// <summary>One legacy endpoint: its Functions function name, its route (no slashes around it) and its handler.</summary>
-public sealed record LegacyFunction(string Name, string Route, Delegate Handler, bool RequiresSession);
+/// <summary>
+/// One legacy endpoint: its Functions function name, its route (no slashes around it), its handler, the
+/// authorization policy it requires (none: open to all) and the throttling policy it counts against.
+/// </summary>
+public sealed record LegacyFunction(string Name, string Route, Delegate Handler, string? Policy = null, string? Throttle = null);
 
 /// <summary>The legacy route table. The Functions folders (function.json) are generated from the same list.</summary>
 public static class LegacyEndpoints
 {
     public static readonly IReadOnlyList<LegacyFunction> Functions =
     [
-        new("Login", "xqueue/login", SessionEndpoints.Login, RequiresSession: false),
-        new("Logout", "xqueue/logout", SessionEndpoints.Logout, RequiresSession: false),
-        new("Status", "xqueue/status", SessionEndpoints.Status, RequiresSession: false),
-        new("Submit", "xqueue/submit", QueueEndpoints.Submit, RequiresSession: true),
-        new("GetQueueLen", "xqueue/get_queuelen", QueueEndpoints.GetQueueLen, RequiresSession: true),
-        new("GetSubmission", "xqueue/get_submission", GraderEndpoints.GetSubmission, RequiresSession: true),
-        new("PutResult", "xqueue/put_result", GraderEndpoints.PutResult, RequiresSession: true),
+        new("Login", "xqueue/login", SessionEndpoints.Login),
+        new("Logout", "xqueue/logout", SessionEndpoints.Logout),
+        new("Status", "xqueue/status", SessionEndpoints.Status),
+        new("Submit", "xqueue/submit", QueueEndpoints.Submit, EndpointPolicies.Submit, Throttling.Submits),
+        new("GetQueueLen", "xqueue/get_queuelen", QueueEndpoints.GetQueueLen, EndpointPolicies.Grade, Throttling.Polls),
+        new("GetSubmission", "xqueue/get_submission", GraderEndpoints.GetSubmission, EndpointPolicies.Grade, Throttling.Polls),
+        new("PutResult", "xqueue/put_result", GraderEndpoints.PutResult, EndpointPolicies.Grade),
     ];
 
     /// <summary>
@@ -26,7 +31,8 @@ public static class LegacyEndpoints
         foreach (var function in Functions)
         {
             var endpoint = app.Map($"/{function.Route}/", function.Handler).WithName(function.Name);
-            if (function.RequiresSession) endpoint.RequireAuthorization();
+            if (function.Policy is not null) endpoint.RequireAuthorization(function.Policy);
+            if (function.Throttle is not null) endpoint.RequireRateLimiting(function.Throttle);
         }
         return app;
     }

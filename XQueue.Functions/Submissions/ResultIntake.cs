@@ -8,6 +8,7 @@ public enum ResultOutcome
     Accepted,
     NoSuchSubmission,
     WrongKey,
+    NotAllowed,
 }
 
 /// <summary>
@@ -18,13 +19,16 @@ public enum ResultOutcome
 public sealed class ResultIntake(
     SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results, ILogger<ResultIntake> log)
 {
-    public async Task<ResultOutcome> AcceptAsync(long id, string key, string reply, CancellationToken cancellationToken = default)
+    /// <param name="mayGrade">Whether the caller may grade a given queue: put_result checks the submission's own queue.</param>
+    public async Task<ResultOutcome> AcceptAsync(
+        long id, string key, string reply, Func<string, bool> mayGrade, CancellationToken cancellationToken = default)
     {
         while (true)
         {
             var submission = await store.GetAsync(id, cancellationToken);
             if (submission is null) return ResultOutcome.NoSuchSubmission;
             if (!KeyMatches(submission.PullKey, key)) return ResultOutcome.WrongKey;
+            if (!mayGrade(submission.Queue)) return ResultOutcome.NotAllowed;
 
             var stored = await results.RecordAsync(submission, reply, SubmissionStatus.Retired, cancellationToken);
             if (stored is null) continue;

@@ -4,6 +4,7 @@ public static class SubmissionServices
 {
     public static IServiceCollection AddSubmissions(this IServiceCollection services)
     {
+        services.AddMemoryCache();
         services.AddSingleton<StorageNames>();
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<QueueCatalog>();
@@ -14,6 +15,8 @@ public static class SubmissionServices
         services.AddSingleton<BacklogRefill>();
         services.AddHostedService(provider => provider.GetRequiredService<BacklogRefill>());
         services.AddSingleton<QueueLength>();
+        services.AddSingleton<CallbackAllowlist>();
+        services.AddSingleton<CallbackTargets>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<GraderPulls>();
         services.AddSingleton<ResultRecorder>();

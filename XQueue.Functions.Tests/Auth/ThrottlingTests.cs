@@ -1,0 +1,70 @@
+using System.Net;
+using XQueue.Functions.Tests.Infrastructure;
+
+namespace XQueue.Functions.Tests.Auth;
+
+/// <summary>Throttling with small configured windows, so every test is bounded to a few seconds.</summary>
+public sealed class ThrottlingTests
+{
+    [Fact]
+    public async Task A_grader_polling_faster_than_its_limit_gets_429_with_Retry_After_then_recovers()
+    {
+        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["XQueue:Throttling:Polls:Limit"] = "3",
+            ["XQueue:Throttling:Polls:Window"] = "00:00:02",
+        });
+        var cookie = await SessionCookieAsync(service);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = service.BaseAddress };
+        async Task<HttpResponseMessage> PollAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/xqueue/get_submission/?queue_name={TestService.Queue}");
+            request.Headers.Add("Cookie", cookie);
+            return await http.SendAsync(request);
+        }
+
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await PollAsync()).StatusCode);
+        using var limited = await PollAsync();
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 2);
+        Assert.Equal("{\"return_code\": 1, \"content\": \"Too many requests, please slow down\"}", await limited.Content.ReadAsStringAsync());
+
+        await Task.Delay(limited.Headers.RetryAfter.Delta.Value + TimeSpan.FromMilliseconds(300));
+        Assert.Equal(HttpStatusCode.OK, (await PollAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task Thirty_bad_passwords_slow_further_attempts_and_the_right_password_works_afterwards()
+    {
+        await using var service = await TestService.StartAsync(new Dictionary<string, string?>
+        {
+            ["XQueue:Throttling:LoginFailures:Limit"] = "5",
+            ["XQueue:Throttling:LoginFailures:Window"] = "00:00:05", // then one more attempt per second
+        });
+        using var attacker = RawClient.Anonymous(service);
+        var refused = 0;
+        var last = "";
+        for (var i = 0; i < 30; i++)
+        {
+            var (status, body) = await attacker.PostFormAsync("/xqueue/login/", ("username", TestService.GraderUser), ("password", $"guess-{i}"));
+            if (status == HttpStatusCode.TooManyRequests) refused++;
+            last = $"{status} {body}";
+        }
+        Assert.True(refused >= 20, $"only {refused} of 30 guesses were slowed (last: {last})");
+
+        // Slowed, not locked out: once the bucket refills a little, the real password gets in.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
+        Assert.True(await watcher.LoginAsync());
+
+        // Successful logins spend nothing: the LMS logging in before every submit is never slowed.
+        for (var i = 0; i < 20; i++) using (await RawClient.LoginAsync(service)) { }
+    }
+
+    static async Task<string> SessionCookieAsync(TestService service)
+    {
+        using var watcher = new WatcherClient(service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
+        Assert.True(await watcher.LoginAsync());
+        return watcher.SessionCookieHeader();
+    }
+}
