@@ -31,7 +31,7 @@ public static class SubmissionListPage
         {
             html.Append($"<tr data-id=\"{row.Id}\"><td><input type=\"checkbox\" name=\"id\" value=\"{row.Id}\" aria-label=\"select {row.Id}\"></td>")
                 .Append($"<td class=\"nowrap\"><a href=\"{Root}submissions/{row.Id}\">{row.Id}</a></td><td class=\"nowrap\">{E(row.Queue)}</td><td>{E(row.Facts.Course)}</td>")
-                .Append($"<td>{E(row.Facts.Learner)}</td><td>{E(row.Facts.Problem)}</td><td>{StatusBadge.Html(row.Status)}</td>")
+                .Append($"<td>{E(row.Facts.Learner)}</td><td title=\"{E(row.Facts.Problem)}\">{E(Short(row.Facts.Problem))}</td><td>{StatusBadge.Html(row.Status)}</td>")
                 .Append($"<td class=\"num\">{row.Failures}</td><td class=\"nowrap\">{Time(row.StatusAt)}</td><td class=\"nowrap\">{Time(row.ReceivedAt)}</td></tr>");
         }
         html.Append("</tbody></table></form>");
@@ -41,6 +41,11 @@ public static class SubmissionListPage
         if (page.After is not null) html.Append($"<p><a id=\"next-page\" href=\"{E(NextLink(q, page.After))}\">Next page →</a></p>");
         return Page(http, "Submissions", html.ToString());
     }
+
+    // A usage key is long (block-v1:MITx+6.00x+2026+type@problem+block@loops); the list shows its block
+    // name, the whole key is in the cell's title and on the submission's page, and search matches all of it.
+    static string? Short(string? problem) =>
+        problem?.LastIndexOf("block@", StringComparison.Ordinal) is int at and >= 0 && at + 6 < problem.Length ? problem[(at + 6)..] : problem;
 
     static SubmissionQuery? Parse(IQueryCollection q, out string? error)
     {
