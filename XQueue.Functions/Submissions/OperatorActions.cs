@@ -42,7 +42,12 @@ public sealed class OperatorActions(
     // submission is still failed. Pulls restart at 0, or the first pull would fail it again.
     async Task<ActionOutcome> ResetAsync(Submission s, string actor, CancellationToken cancellationToken)
     {
-        if (s.Status != SubmissionStatus.Failed) return new(s.Id, false, $"is {s.Status.ToWire()}: only failed submissions can be reset to pending");
+        if (s.Status != SubmissionStatus.Failed)
+        {
+            // A failed-index row can outlive its failure (a fail that lost a race); the operator saw it listed, so drop it.
+            await failed.RemoveAsync(s.Id, cancellationToken);
+            return new(s.Id, false, $"is {s.Status.ToWire()}: only failed submissions can be reset to pending");
+        }
         if (!catalog.Contains(s.Queue)) return new(s.Id, false, $"queue '{s.Queue}' is no longer declared");
         var work = catalog.WorkQueue(s.Queue);
         var sent = await work.SendAsync(s.Id.ToString(), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
