@@ -48,6 +48,9 @@ if (floorFraction is not null) summary["serviceVsFloor"] = floorFraction.ToJson(
 var waveLimit = budget.Allow(options.Seconds(330, 60), reserve: ExamWave.DeliveryGrace + TimeSpan.FromSeconds(10));
 var wave = await phases.RunAsync("wave", () => ExamWave.MeasureAsync(options, waveLimit), r => r.ToJson());
 
+// Opt-in only (--phases dashboard): 100,000 submissions written straight into storage, then every dashboard view timed.
+var dashboard = await phases.RunAsync("dashboard", () => DashboardViews.MeasureAsync(options), r => r.ToJson());
+
 summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
 summary["wallSeconds"] = Math.Round(budget.Elapsed.TotalSeconds, 1);
 var headline = Headline.Of(budget.Elapsed,
@@ -60,6 +63,7 @@ var headline = Headline.Of(budget.Elapsed,
     ("floor", floorFraction?.Headline()),
     ("wave", wave?.Headline()),
     ("coldstart", coldStart?.Headline()));
+if (dashboard is not null) headline += " | " + dashboard.Headline();
 summary["headline"] = headline;
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine(headline);

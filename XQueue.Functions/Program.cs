@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Auth;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Dashboard;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Hosting;
 using XQueue.Functions.Legacy;
@@ -66,6 +67,7 @@ public static class Program
         builder.Services.AddDelivery();
         builder.Services.AddSweep(builder.Configuration);
         builder.Services.AddXQueueAuth();
+        builder.Services.AddDashboard();
         builder.Services.AddExceptionHandler<LegacyFailures>();
         builder.Services.AddHealthChecks(); // liveness only: readiness must not cost a storage round trip
         testOverrides?.Invoke(builder.Services);
@@ -80,6 +82,7 @@ public static class Program
         app.MapHealthChecks("/"); // the Functions host polls / until the handler answers
         app.MapHealthChecks("/healthz");
         app.MapLegacyEndpoints();
+        app.MapDashboard();
         app.MapFunctionsTimer();
         return app;
     }

@@ -54,6 +54,9 @@ param maxFailures int = 3
 @maxValue(10000)
 param queueWindow int = 200
 
+@description('Comma list of users (from users, with the admin role) who may delete submissions from the operator dashboard; empty for nobody.')
+param dashboardSuperAdmins string = ''
+
 @description('Prefix of every queue, table and container the app creates: empty, or 1-16 lowercase letters and digits starting with a letter. Lets several instances share one storage account.')
 @maxLength(16)
 param storagePrefix string = ''
@@ -224,6 +227,10 @@ var xqueueSettings = [
   {
     name: 'XQueue__StoragePrefix'
     value: storagePrefix
+  }
+  {
+    name: 'XQueue__Dashboard__SuperAdmins'
+    value: dashboardSuperAdmins
   }
   {
     name: 'XQueue__Retention'

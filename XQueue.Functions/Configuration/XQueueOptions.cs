@@ -57,6 +57,8 @@ public sealed class XQueueOptions
 
     public SweepOptions Sweep { get; set; } = new();
 
+    public DashboardOptions Dashboard { get; set; } = new();
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }

@@ -54,6 +54,9 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
     public async Task RetryLaterAsync(OutboxEntry entry, TimeSpan delay, CancellationToken cancellationToken = default) =>
         await queue.UpdateVisibilityAsync(entry.MessageId, entry.PopReceipt, delay, cancellationToken);
 
+    /// <summary>Results not yet accepted by the LMS (approximate: the queue's own count).</summary>
+    public Task<int> PendingCountAsync(CancellationToken cancellationToken = default) => queue.GetApproximateCountAsync(cancellationToken);
+
     static bool TryParse(string text, out long id, out long version)
     {
         version = 0;

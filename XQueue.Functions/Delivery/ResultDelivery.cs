@@ -42,6 +42,8 @@ public sealed class ResultDelivery(
             DeliveryAttempts = current.DeliveryAttempts + 1,
             LastDeliveryStatus = outcome.Status,
             LastDeliveryError = outcome.Error,
+            History = SubmissionEvent.Append(current.History,
+                new(now, SubmissionEvent.Delivery, Detail: outcome.Status is { } status ? $"HTTP {status}" : outcome.Error)),
         }, cancellationToken);
 
         if (outcome.Delivered)

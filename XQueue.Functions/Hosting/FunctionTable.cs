@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using XQueue.Functions.Dashboard;
 using XQueue.Functions.Legacy;
 
 namespace XQueue.Functions.Hosting;
@@ -19,6 +20,7 @@ public static class FunctionTable
     {
         var functions = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var function in LegacyEndpoints.Functions) functions[function.Name] = HttpFunctionJson(function.Route);
+        foreach (var (name, route) in DashboardEndpoints.Functions) functions[name] = HttpFunctionJson(route);
         functions[SweepFunction] = TimerFunctionJson(SweepSchedule);
         return functions;
     }

@@ -23,6 +23,9 @@ public static class StartupTasks
             services.GetRequiredService<InflightIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<Backlog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<DeliveryOutbox>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<FailedIndex>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<AuditLog>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<ResultCounts>().InitializeAsync(cancellationToken),
             services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken));
         await services.GetRequiredService<UserStore>().SeedAsync(cancellationToken);
 

@@ -13,7 +13,7 @@ public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnl
 /// </summary>
 public sealed class GraderPulls(
     SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results,
-    QueueWindow window, BacklogRefill refill, TimeProvider time, ILogger<GraderPulls> log)
+    QueueWindow window, BacklogRefill refill, FailedIndex failedIndex, TimeProvider time, ILogger<GraderPulls> log)
 {
     /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
@@ -164,6 +164,7 @@ public sealed class GraderPulls(
             FirstPulledAt = submission.FirstPulledAt ?? now,
             LeaseUntil = message.TimeNextVisible,
             StatusAt = now,
+            History = SubmissionEvent.Append(submission.History, new(now, SubmissionEvent.Pulled, grader.User, grader.Address)),
         }, cancellationToken);
         return stored is null ? null : (stored, key);
     }
@@ -171,6 +172,7 @@ public sealed class GraderPulls(
     // Pulled more than MaxFailures times without a result: stop handing it out and tell the LMS (legacy notice).
     async Task FailAsync(QueueClient work, Submission submission, ReceivedMessage message, CancellationToken cancellationToken)
     {
+        await failedIndex.AddAsync(submission, time.GetUtcNow(), cancellationToken);
         var failed = await results.RecordAsync(submission, FailureNotice.Body, SubmissionStatus.Failed, cancellationToken);
         if (failed is null) return;
         await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);

@@ -16,14 +16,26 @@ public sealed class QueueLength(QueueCatalog catalog, InflightIndex inflight, Ba
     }
 
     /// <summary>Messages a grader could take now; the backlog is not included.</summary>
-    public async Task<int> MessagesWaitingAsync(string queueName, CancellationToken cancellationToken = default)
+    public async Task<int> MessagesWaitingAsync(string queueName, CancellationToken cancellationToken = default) =>
+        (await MessagesAsync(queueName, cancellationToken)).Waiting;
+
+    /// <summary>For the dashboard: waiting (backlog included) and held by a grader, from the same counts.</summary>
+    public async Task<(int Waiting, int InFlight)> WaitingAndInFlightAsync(string queueName, CancellationToken cancellationToken = default)
+    {
+        var messages = MessagesAsync(queueName, cancellationToken);
+        var backlogged = BacklogCountAsync(queueName);
+        var (waiting, held) = await messages;
+        return (waiting + await backlogged, held);
+    }
+
+    async Task<(int Waiting, int Held)> MessagesAsync(string queueName, CancellationToken cancellationToken)
     {
         var work = catalog.WorkQueue(queueName);
         var total = work.GetApproximateCountAsync(cancellationToken);
         var held = inflight.CountLiveAsync(work.Name, cancellationToken);
         var waiting = Math.Max(0, await total - await held);
         window.MessagesWaiting(queueName, waiting);
-        return waiting;
+        return (waiting, await held);
     }
 
     // Below the window the backlog is known to be empty and no query is made. Otherwise concurrent submits

@@ -21,6 +21,9 @@ public sealed class StorageNames(string prefix)
     public string CallbacksTable => prefix + "callbacks";
     public string InflightTable => prefix + "inflight";
     public string BacklogTable => prefix + "backlog";
+    public string FailedTable => prefix + "failed";
+    public string AuditTable => prefix + "audit";
+    public string ResultCountsTable => prefix + "resultcounts";
     public string FilesContainer => prefix + "files";
     public string DeliveryQueue => prefix + "delivery";
 

@@ -51,6 +51,9 @@ public sealed record Submission
     public DateTimeOffset? FinishedAt { get; init; }
     public required DateTimeOffset StatusAt { get; init; }
 
+    /// <summary>Pulls, delivery attempts and operator actions, oldest first (the newest <see cref="SubmissionEvent.Kept"/>).</summary>
+    public IReadOnlyList<SubmissionEvent> History { get; init; } = [];
+
     public string? ETag { get; init; }
 }
 
@@ -65,6 +68,9 @@ public enum RetireReason
     Graded,
     Superseded,
     Failed,
+
+    /// <summary>Retired by an operator from the dashboard.</summary>
+    Operator,
 }
 
 public enum DeliveryState

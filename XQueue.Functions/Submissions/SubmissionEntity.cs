@@ -43,6 +43,7 @@ public static class SubmissionEntity
         e["DeliveredAt"] = s.DeliveredAt;
         e["FinishedAt"] = s.FinishedAt;
         e["StatusAt"] = s.StatusAt;
+        e["History"] = s.History.Count == 0 ? null : JsonSerializer.Serialize(s.History.ToList(), SubmissionJson.Default.ListSubmissionEvent);
         return e;
     }
 
@@ -80,10 +81,12 @@ public static class SubmissionEntity
             DeliveredAt = e.GetDateTimeOffset("DeliveredAt"),
             FinishedAt = e.GetDateTimeOffset("FinishedAt"),
             StatusAt = e.GetDateTimeOffset("StatusAt") ?? DateTimeOffset.MinValue,
+            History = e.GetString("History") is { } history ? JsonSerializer.Deserialize(history, SubmissionJson.Default.ListSubmissionEvent) ?? [] : [],
             ETag = e.ETag,
         };
     }
 }
 
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(List<SubmissionEvent>))]
 internal sealed partial class SubmissionJson : JsonSerializerContext;

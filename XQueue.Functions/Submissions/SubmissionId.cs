@@ -20,6 +20,15 @@ public static class SubmissionId
     public static long FloorAt(DateTimeOffset time) =>
         Math.Max(1, (long)(time - Epoch).TotalMilliseconds) << RandomBits;
 
+    /// <summary>When the id was issued (to the millisecond): the age of a waiting submission without reading it.</summary>
+    public static DateTimeOffset IssuedAt(long id) => Epoch.AddMilliseconds(id >> RandomBits);
+
+    /// <summary>The inverse of <see cref="PartitionKey"/>; null for a key that is not one.</summary>
+    public static long? FromPartitionKey(string key) =>
+        long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var reversed) && IsValid(Max - reversed)
+            ? Max - reversed
+            : null;
+
     /// <summary>Newest first in key order, so listings and "older than" ranges are plain key ranges.</summary>
     public static string PartitionKey(long id) => (Max - id).ToString("D16");
 

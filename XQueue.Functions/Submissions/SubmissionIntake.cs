@@ -16,7 +16,7 @@ public sealed record SubmittedFile(string Name, BinaryData Content, string? Cont
 /// </summary>
 public sealed class SubmissionIntake(
     SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, InflightIndex inflight, Backlog backlog,
-    QueueWindow window, BacklogRefill refill, QueueLength queueLength, TimeProvider time, ILogger<SubmissionIntake> log)
+    QueueWindow window, BacklogRefill refill, QueueLength queueLength, ResultCounts counts, TimeProvider time, ILogger<SubmissionIntake> log)
 {
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
     public async Task<(long Id, int QueueLength)> AcceptAsync(NewSubmission request, CancellationToken cancellationToken = default)
@@ -111,6 +111,7 @@ public sealed class SubmissionIntake(
             };
         }, cancellationToken);
         if (retired is null || before is null || before.Status.IsFinished()) return;
+        counts.Finished(before.Queue, SubmissionStatus.Retired, RetireReason.Superseded);
 
         if (catalog.Contains(before.Queue))
         {

@@ -21,6 +21,13 @@ public static class SubmissionServices
         services.AddSingleton<GraderPulls>();
         services.AddSingleton<ResultRecorder>();
         services.AddSingleton<ResultIntake>();
+        services.AddSingleton<FailedIndex>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ResultCounts>();
+        services.AddHostedService(provider => provider.GetRequiredService<ResultCounts>());
+        services.AddSingleton<QueueOverview>();
+        services.AddSingleton<SubmissionListing>();
+        services.AddSingleton<OperatorActions>();
         return services;
     }
 }

@@ -107,6 +107,10 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken = default) =>
         files.DeleteIfExistsAsync(blobName, cancellationToken);
 
+    /// <summary>A submission file's bytes, for an operator's download; null when the blob is gone.</summary>
+    public Task<DownloadedBlob?> DownloadFileAsync(string blobName, CancellationToken cancellationToken = default) =>
+        files.DownloadAsync(blobName, cancellationToken);
+
     /// <summary>A read link to a submission file; with Entra ID the first one in a while costs a storage call.</summary>
     public Task<Uri> FileUrlAsync(string blobName, DateTimeOffset expiresOn, CancellationToken cancellationToken = default) =>
         files.GetReadSasUriAsync(blobName, expiresOn, cancellationToken);

@@ -23,7 +23,7 @@ public sealed record SweepReport(int DeliveryAttempts, int ExpiredLeases, int De
 /// </summary>
 public sealed class Sweeper(
     DeliveryOutbox outbox, ResultDelivery delivery, InflightIndex inflight, SubmissionStore store, CallbackIndex callbacks,
-    QueueCatalog catalog, BacklogRefill refill, IOptions<XQueueOptions> options, TimeProvider time, ILogger<Sweeper> log)
+    FailedIndex failed, QueueCatalog catalog, BacklogRefill refill, IOptions<XQueueOptions> options, TimeProvider time, ILogger<Sweeper> log)
 {
     const int RetentionBatch = 100;
     static readonly TimeSpan DeliveryBudget = TimeSpan.FromSeconds(20);
@@ -91,6 +91,7 @@ public sealed class Sweeper(
         {
             await store.DeleteAsync(submission, cancellationToken);
             await callbacks.ForgetAsync(submission.CallbackUrl, submission.Id, cancellationToken);
+            if (submission.Status == SubmissionStatus.Failed) await failed.RemoveAsync(submission.Id, cancellationToken);
         }
         return expired.Count;
     }

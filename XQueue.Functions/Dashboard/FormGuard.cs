@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace XQueue.Functions.Dashboard;
+
+/// <summary>
+/// Rejects a dashboard POST whose antiforgery token (form field plus cookie, bound to the signed-in user)
+/// is missing or wrong: a page elsewhere cannot make an operator's browser reset or delete submissions.
+/// </summary>
+public sealed class FormGuard(IAntiforgery antiforgery, ILogger<FormGuard> log) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        try
+        {
+            if (!http.Request.HasFormContentType) throw new AntiforgeryValidationException("not a form post");
+            await antiforgery.ValidateRequestAsync(http);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            log.LogWarning("Dashboard POST to {Path} refused: missing or invalid antiforgery token", http.Request.Path.Value);
+            return Layout.Page(http, "Request refused",
+                "<p class=\"message error\">This form has expired or did not come from this dashboard. Go back, reload the page and try again.</p>", 400);
+        }
+        return await next(context);
+    }
+}

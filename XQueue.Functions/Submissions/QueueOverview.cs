@@ -1,0 +1,56 @@
+using XQueue.Functions.Delivery;
+
+namespace XQueue.Functions.Submissions;
+
+public sealed record QueueFigures(
+    string Queue, int Waiting, int InFlight, int Failed, int RetiredLastHour, double GradedPerMinute, TimeSpan? OldestWaitingAge);
+
+public sealed record OverviewFigures(IReadOnlyList<QueueFigures> Queues, int AwaitingDelivery, DateTimeOffset At);
+
+/// <summary>
+/// The dashboard's per-queue figures, each from a count the service keeps anyway, never from history:
+/// waiting and in flight as get_queuelen counts them, failed from <see cref="FailedIndex"/> (one query for all queues), finished from
+/// <see cref="ResultCounts"/>, the oldest waiting submission's age from its id (the head of the queue by a
+/// peek, or the head of the backlog), results awaiting delivery from the outbox's message count.
+/// </summary>
+public sealed class QueueOverview(
+    QueueCatalog catalog, QueueLength length, FailedIndex failed, ResultCounts counts, Backlog backlog, DeliveryOutbox outbox, TimeProvider time)
+{
+    /// <summary>Graded per minute is averaged over this window, so one quiet minute does not read as zero.</summary>
+    static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(5);
+
+    public async Task<OverviewFigures> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var lastHour = counts.SinceAsync(TimeSpan.FromHours(1), cancellationToken);
+        var recent = counts.SinceAsync(RateWindow, cancellationToken);
+        var awaiting = outbox.PendingCountAsync(cancellationToken);
+        var failedByQueue = failed.CountByQueueAsync(cancellationToken);
+        var perQueue = await Task.WhenAll(catalog.Names.Select(queue => QueueAsync(queue, cancellationToken)));
+        var failures = await failedByQueue;
+        var hour = await lastHour;
+        var rate = await recent;
+        var figures = perQueue.Select(q => q with
+        {
+            Failed = failures.GetValueOrDefault(q.Queue),
+            RetiredLastHour = hour.TryGetValue(q.Queue, out var h) ? h.Retired : 0,
+            GradedPerMinute = rate.TryGetValue(q.Queue, out var r) ? Math.Round(r.Graded / RateWindow.TotalMinutes, 1) : 0,
+        }).ToArray();
+        return new OverviewFigures(figures, await awaiting, time.GetUtcNow());
+    }
+
+    async Task<QueueFigures> QueueAsync(string queue, CancellationToken cancellationToken)
+    {
+        var work = catalog.WorkQueue(queue);
+        var counted = length.WaitingAndInFlightAsync(queue, cancellationToken);
+        var head = work.PeekAsync(1, cancellationToken);
+        var backlogHead = backlog.OldestAsync(work.Name, 1, cancellationToken);
+        var (waiting, inFlight) = await counted;
+
+        // The queue holds the oldest waiting submissions; the backlog only newer ones (first come, first served).
+        var peeked = await head;
+        var backlogIds = (await backlogHead).Ids;
+        long? oldest = peeked.Count > 0 && long.TryParse(peeked[0].Text, out var id) ? id : backlogIds.Count > 0 ? backlogIds[0] : null;
+        TimeSpan? age = waiting > 0 && oldest is { } o ? time.GetUtcNow() - SubmissionId.IssuedAt(o) : null;
+        return new QueueFigures(queue, waiting, inFlight, 0, 0, 0, age);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using XQueue.Functions.Storage;
+
+namespace XQueue.Functions.Submissions;
+
+/// <summary>Submissions finished in a period: graded (a grader's result), retired (graded, superseded or by an operator) and failed.</summary>
+public sealed record FinishedCounts(int Graded, int Retired, int Failed);
+
+/// <summary>
+/// How many submissions each queue finished per minute, for the dashboard's "graded per minute" and
+/// "retired in the last hour" without reading history and without a storage call on put_result: each
+/// instance counts in memory and writes its per-minute totals (one row per minute, queue and instance)
+/// every few seconds in the background. Readers add the other instances' rows to this instance's own
+/// counts, so they lag by at most one flush for other instances. A crash loses that instance's last
+/// unflushed seconds of counts — statistics, not submissions.
+/// </summary>
+public sealed class ResultCounts(StorageAccount storage, StorageNames names, TimeProvider time, ILogger<ResultCounts> log) : BackgroundService
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan Kept = TimeSpan.FromHours(3);
+
+    readonly TableClient table = storage.GetTable(names.ResultCountsTable);
+    readonly string instance = Guid.NewGuid().ToString("N")[..12];
+    readonly Dictionary<(string Minute, string Queue), int[]> counts = new();
+    DateTimeOffset lastPrune = DateTimeOffset.MinValue;
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+
+    public void Finished(string queue, SubmissionStatus status, RetireReason? reason)
+    {
+        var slot = (Minute(time.GetUtcNow()), queue);
+        lock (counts)
+        {
+            if (!counts.TryGetValue(slot, out var c)) counts[slot] = c = new int[3];
+            if (reason == RetireReason.Graded && status == SubmissionStatus.Retired) c[0]++;
+            if (status == SubmissionStatus.Retired) c[1]++;
+            if (status == SubmissionStatus.Failed) c[2]++;
+        }
+    }
+
+    /// <summary>Per queue, what finished in the last <paramref name="period"/> (whole minutes, this one included).</summary>
+    public async Task<IReadOnlyDictionary<string, FinishedCounts>> SinceAsync(TimeSpan period, CancellationToken cancellationToken = default)
+    {
+        var from = Minute(time.GetUtcNow() - period + TimeSpan.FromMinutes(1));
+        var totals = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        void Add(string queue, int graded, int retired, int failed)
+        {
+            if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
+            t[0] += graded; t[1] += retired; t[2] += failed;
+        }
+        await foreach (var row in table.QueryAllAsync($"PartitionKey ge {TableFilter.Quote(from)}", cancellationToken: cancellationToken))
+        {
+            if (row.GetString("Instance") == instance) continue; // this instance's own counts are newer in memory
+            Add(row.GetString("Queue") ?? "", row.GetInt32("Graded") ?? 0, row.GetInt32("Retired") ?? 0, row.GetInt32("Failed") ?? 0);
+        }
+        lock (counts)
+        {
+            foreach (var ((minute, queue), c) in counts)
+            {
+                if (string.CompareOrdinal(minute, from) >= 0) Add(queue, c[0], c[1], c[2]);
+            }
+        }
+        return totals.ToDictionary(t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FlushAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Result counts could not be written; the next flush tries again");
+            }
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        List<(string Minute, string Queue, int[] Counts)> rows;
+        lock (counts)
+        {
+            var oldest = Minute(now - TimeSpan.FromHours(1) - FlushInterval);
+            foreach (var stale in counts.Keys.Where(k => string.CompareOrdinal(k.Minute, oldest) < 0).ToArray()) counts.Remove(stale);
+            var current = Minute(now - FlushInterval - FlushInterval);
+            rows = counts.Where(c => string.CompareOrdinal(c.Key.Minute, current) >= 0).Select(c => (c.Key.Minute, c.Key.Queue, c.Value.ToArray())).ToList();
+        }
+        foreach (var (minute, queue, c) in rows)
+        {
+            // The row key must be a valid key whatever the queue's name; the name itself is a property.
+            var queueKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
+            await table.UpsertAsync(new TableEntity(minute, instance + "-" + queueKey)
+            {
+                ["Instance"] = instance,
+                ["Queue"] = queue,
+                ["Graded"] = c[0],
+                ["Retired"] = c[1],
+                ["Failed"] = c[2],
+            }, TableUpdateMode.Replace, cancellationToken);
+        }
+        if (now - lastPrune > TimeSpan.FromMinutes(10))
+        {
+            lastPrune = now;
+            var old = await table.QueryAsync($"PartitionKey lt {TableFilter.Quote(Minute(now - Kept))}", ["RowKey"], top: 500, cancellationToken: cancellationToken);
+            foreach (var row in old.Entities) await table.DeleteAsync(row.PartitionKey, row.RowKey, "*", cancellationToken);
+        }
+    }
+
+    static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+}
