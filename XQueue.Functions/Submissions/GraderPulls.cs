@@ -25,6 +25,10 @@ public sealed class GraderPulls(
     const int EntityWaits = 5;
     static readonly TimeSpan EntityWait = TimeSpan.FromMilliseconds(20);
 
+    // Only a message sent moments ago can belong to a submit still writing; an older one without its entity is
+    // an orphan, set aside at once (see Judge).
+    static readonly TimeSpan SubmitInProgress = TimeSpan.FromSeconds(5);
+
     public async Task<PulledSubmission?> PullAsync(string queueName, string? graderUser, string? graderAddress, CancellationToken cancellationToken = default)
     {
         var work = catalog.WorkQueue(queueName);
@@ -106,7 +110,7 @@ public sealed class GraderPulls(
         return submission;
     }
 
-    bool IsYoung(ReceivedMessage message) => time.GetUtcNow() - message.InsertionTime < TimeSpan.FromSeconds(5);
+    bool IsYoung(ReceivedMessage message) => time.GetUtcNow() - message.InsertionTime < SubmitInProgress;
 
     async Task<PulledSubmission> HandOutAsync(QueueClient work, Submission submission, string key, ReceivedMessage message, CancellationToken cancellationToken)
     {
