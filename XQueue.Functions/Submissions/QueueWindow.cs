@@ -11,7 +11,7 @@ namespace XQueue.Functions.Submissions;
 /// refills, and other instances' work shows up at the next count. Being wrong for a moment costs order or an
 /// extra call, never a submission: every decision made here is also safe when it is mistaken.
 /// </summary>
-public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider time)
+public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider time, WorkArrivals arrivals)
 {
     /// <summary>A backlog count is reused this long; submit replies need it, and counting reads every row.</summary>
     static readonly TimeSpan CountLifetime = TimeSpan.FromSeconds(1);
@@ -71,7 +71,12 @@ public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider ti
 
     public void MessagesWaiting(string queue, int waiting) => With(queue, s => s.Waiting = waiting);
 
-    public void Sent(string queue) => With(queue, s => ++s.Waiting);
+    /// <summary>A message for a submission now waits on the queue: counted, and announced to whoever waits for work there.</summary>
+    public void Sent(string queue)
+    {
+        With(queue, s => ++s.Waiting);
+        arrivals.Announce(queue);
+    }
 
     public void Received(string queue) => With(queue, s => s.Waiting = Math.Max(0, s.Waiting - 1));
 

@@ -11,6 +11,7 @@ public static class SubmissionServices
         services.AddSingleton<CallbackIndex>();
         services.AddSingleton<InflightIndex>();
         services.AddSingleton<Backlog>();
+        services.AddSingleton<WorkArrivals>();
         services.AddSingleton<QueueWindow>();
         services.AddSingleton<BacklogRefill>();
         services.AddHostedService(provider => provider.GetRequiredService<BacklogRefill>());
