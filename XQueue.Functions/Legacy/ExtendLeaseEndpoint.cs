@@ -31,7 +31,7 @@ public static class ExtendLeaseEndpoint
         return outcome.Answer switch
         {
             LeaseAnswer.Extended => LegacyReply.Success(PythonJson.Dumps(
-                ("lease_until", outcome.Until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+                ("lease_until", outcome.Until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)),
                 ("seconds", outcome.Seconds))),
             LeaseAnswer.NoSuchSubmission => LegacyReply.Error(GraderEndpoints.ErrorOf(ResultOutcome.NoSuchSubmission)),
             LeaseAnswer.WrongKey => LegacyReply.Error(GraderEndpoints.ErrorOf(ResultOutcome.WrongKey)),

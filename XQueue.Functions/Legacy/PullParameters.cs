@@ -24,7 +24,7 @@ public sealed record PullParameters(string Queue, int Count, TimeSpan Wait)
         var waitText = LegacyForm.Last(query["wait"]);
         if (waitText is not null)
         {
-            if (!double.TryParse(waitText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds > LongPollOptions.MaxWaitSeconds)
+            if (!double.TryParse(waitText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds is < 0 or > LongPollOptions.MaxWaitSeconds)
             {
                 return (null, $"'{endpoint}' parameter 'wait' must be a number of seconds from 0 to {LongPollOptions.MaxWaitSeconds}");
             }

@@ -52,8 +52,9 @@ public sealed class GraderLeases(SubmissionStore store, QueueCatalog catalog, In
             var room = pulledAt + maxLease - now;
             // Visibility is whole seconds: round down, so the lease never passes the limit.
             var seconds = (int)Math.Floor((wanted < room ? wanted : room).TotalSeconds);
-            var clamped = wanted > room;
-            if (seconds < 1 || (clamped && now.AddSeconds(seconds) <= submission.LeaseUntil)) return new(LeaseAnswer.AtLimit, MaxLease: maxLease);
+            // Clamped, and the lease already ends within a second of the limit: nothing can be added.
+            var atLimit = wanted > room && pulledAt + maxLease - (submission.LeaseUntil ?? now) < TimeSpan.FromSeconds(1);
+            if (seconds < 1 || atLimit) return new(LeaseAnswer.AtLimit, MaxLease: maxLease);
 
             var work = catalog.WorkQueue(submission.Queue);
             UpdatedMessage updated;
@@ -67,22 +68,24 @@ public sealed class GraderLeases(SubmissionStore store, QueueCatalog catalog, In
                 continue;
             }
 
-            if (!await StoreAsync(submission, updated, cancellationToken)) return new(LeaseAnswer.NotHeld);
-            await inflight.MarkAsync(work.Name, id, updated.TimeNextVisible, cancellationToken);
+            // The service answers in whole seconds; the lease asked for is kept (and told) to the millisecond.
+            var until = now.AddSeconds(seconds);
+            if (!await StoreAsync(submission, updated.PopReceipt, until, cancellationToken)) return new(LeaseAnswer.NotHeld);
+            await inflight.MarkAsync(work.Name, id, until, cancellationToken);
             log.LogInformation("Lease of submission {SubmissionId} extended by {Seconds} s", id, seconds);
-            return new(LeaseAnswer.Extended, updated.TimeNextVisible, seconds, maxLease);
+            return new(LeaseAnswer.Extended, until, seconds, maxLease);
         }
         return new(LeaseAnswer.NotHeld);
     }
 
     // ETag-conditional, retried while the submission is still held with the receipt this extend replaced.
-    async Task<bool> StoreAsync(Submission submission, UpdatedMessage updated, CancellationToken cancellationToken)
+    async Task<bool> StoreAsync(Submission submission, string popReceipt, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var replaced = submission.PopReceipt;
         var stored = await store.UpdateAsync(submission, current =>
             current.Status == SubmissionStatus.Pulled && current.MessageId == submission.MessageId && current.PopReceipt == replaced
-                ? current with { PopReceipt = updated.PopReceipt, LeaseUntil = updated.TimeNextVisible }
+                ? current with { PopReceipt = popReceipt, LeaseUntil = until }
                 : null, cancellationToken);
-        return stored is { Status: SubmissionStatus.Pulled } && stored.PopReceipt == updated.PopReceipt;
+        return stored is { Status: SubmissionStatus.Pulled } && stored.PopReceipt == popReceipt;
     }
 }
