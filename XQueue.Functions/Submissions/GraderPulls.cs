@@ -45,11 +45,17 @@ public sealed class GraderPulls(QueueCatalog catalog, Handout handout, QueueWind
                 if (pulled.Count > 0 || left <= TimeSpan.Zero) return pulled;
                 refillWhenEmpty = false;
                 var recheck = catalog.Options.LongPoll.Recheck;
-                if (await watch.WaitAsync(left < recheck ? left : recheck, time, cancellationToken))
+                var toDeadline = left <= recheck;
+                if (await watch.WaitAsync(toDeadline ? left : recheck, time, cancellationToken))
                 {
                     // An announcement takes the watch off the list: watch anew before looking.
                     watch.Dispose();
                     watch = arrivals.StartWatching(queueName);
+                }
+                else if (toDeadline)
+                {
+                    // Nothing announced by the deadline: no last look, the grader's next poll looks at once anyway.
+                    return pulled;
                 }
             }
         }
