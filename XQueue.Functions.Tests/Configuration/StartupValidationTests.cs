@@ -41,8 +41,27 @@ public sealed class StartupValidationTests
     [InlineData("--XQueue:FileUrlLifetime=7.00:00:00", "XQueue:FileUrlLifetime")]
     [InlineData("--XQueue:Delivery:Timeout=00:00:00", "XQueue:Delivery:Timeout")]
     [InlineData("--XQueue:Delivery:Concurrency=0", "XQueue:Delivery:Concurrency")]
+    [InlineData("--XQueue:LongPoll:Recheck=00:00:00.050", "XQueue:LongPoll:Recheck")]
+    [InlineData("--XQueue:LongPoll:Recheck=00:01:00", "XQueue:LongPoll:Recheck")]
+    [InlineData("--XQueue:LongPoll:Recheck=often", "XQueue:LongPoll:Recheck")]
+    [InlineData("--XQueue:MaxLease=00:00:30", "XQueue:MaxLease")] // shorter than the 1 minute processing delay
+    [InlineData("--XQueue:MaxLease=8.00:00:00", "XQueue:MaxLease")]
+    [InlineData("--XQueue:Queues:test-pull:MaxLease=00:00:30", "XQueue:Queues:test-pull:MaxLease")]
     public void A_bad_value_is_reported_with_its_key(string setting, string key) =>
         Assert.Contains(key, ValidationMessage(setting, "--XQueue:Users:seeded:Password=x"));
+
+    [Fact]
+    public void MaxLease_defaults_to_30_minutes_and_is_never_below_a_queue_s_processing_delay()
+    {
+        var options = Program.Build([.. Valid, "--XQueue:Queues:slow:ProcessingDelay=01:00:00", "--XQueue:Queues:fast:MaxLease=00:05:00"])
+            .Services.GetRequiredService<IOptions<XQueueOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMinutes(30), options.MaxLeaseOf("test-pull"));
+        Assert.Equal(TimeSpan.FromHours(1), options.MaxLeaseOf("slow"));
+        Assert.Equal(TimeSpan.FromMinutes(5), options.MaxLeaseOf("fast"));
+        Assert.Equal(TimeSpan.FromSeconds(5), options.LongPoll.Recheck);
+        // Set explicitly, it must cover the longest processing delay.
+        Assert.Contains("XQueue:MaxLease", ValidationMessage("--XQueue:Queues:slow:ProcessingDelay=01:00:00", "--XQueue:MaxLease=00:30:00"));
+    }
 
     [Fact]
     public void No_declared_queue_is_refused()

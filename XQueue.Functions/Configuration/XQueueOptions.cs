@@ -59,6 +59,11 @@ public sealed class XQueueOptions
 
     public DashboardOptions Dashboard { get; set; } = new();
 
+    public LongPollOptions LongPoll { get; set; } = new();
+
+    /// <summary>Longest a grader may hold a pulled submission by extending its lease (<see cref="LeaseLimit"/>); default 30 minutes.</summary>
+    public TimeSpan? MaxLease { get; set; }
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }
@@ -69,6 +74,8 @@ public sealed class QueueOptions
     public string? PushUrl { get; set; }
 
     public TimeSpan? ProcessingDelay { get; set; }
+
+    public TimeSpan? MaxLease { get; set; }
 
     /// <summary>Comma list of principals that may submit here (user names, token subjects, <c>claim=value</c>); empty: anyone with the submit role or scope.</summary>
     public string? Submitters { get; set; }

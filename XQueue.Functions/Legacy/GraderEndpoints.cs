@@ -1,36 +1,46 @@
-using System.Text.Json;
 using XQueue.Functions.Auth;
 using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Legacy;
 
-/// <summary>get_submission and put_result, the pull grader's side (reference §2.6, §2.7, §4).</summary>
+/// <summary>
+/// The pull grader's side (reference §2.6, §2.7, §4): get_submission and put_result, and their bulk forms
+/// get_submissions (up to 32 at once, one Storage Queue receive) and put_results (a JSON list), with an
+/// optional <c>wait=</c> long-poll on both pulls.
+/// </summary>
 public static class GraderEndpoints
 {
-    public static async Task<IResult> GetSubmission(HttpContext http, QueueCatalog catalog, QueueAccess access, GraderPulls pulls)
+    public static Task<IResult> GetSubmission(HttpContext http, QueueCatalog catalog, QueueAccess access, GraderPulls pulls) =>
+        PullAsync(http, catalog, access, pulls, "get_submission", bulk: false);
+
+    public static Task<IResult> GetSubmissions(HttpContext http, QueueCatalog catalog, QueueAccess access, GraderPulls pulls) =>
+        PullAsync(http, catalog, access, pulls, "get_submissions", bulk: true);
+
+    static async Task<IResult> PullAsync(HttpContext http, QueueCatalog catalog, QueueAccess access, GraderPulls pulls, string endpoint, bool bulk)
     {
-        var queue = LegacyForm.Last(http.Request.Query["queue_name"]);
-        if (queue is null) return LegacyReply.Error("'get_submission' must provide parameter 'queue_name'");
+        var (parameters, error) = PullParameters.Read(http.Request.Query, endpoint, bulk);
+        if (parameters is null) return LegacyReply.Error(error!);
+        var queue = parameters.Queue;
         if (!catalog.Contains(queue)) return LegacyReply.Error($"Queue '{queue}' not found");
         if (!access.Allows(http.User, Right.Grade, queue)) return QueueEndpoints.NotAllowed(queue);
 
-        var address = LegacyForm.Last(http.Request.Headers["X-Real-IP"]) ?? http.Connection.RemoteIpAddress?.ToString();
-        PulledSubmission? pulled;
+        IReadOnlyList<PulledSubmission> pulled;
         try
         {
-            pulled = await pulls.PullAsync(queue, http.User.Identity?.Name, address, http.RequestAborted);
+            pulled = await pulls.PullAsync(queue, parameters.Count, Grader(http), parameters.Wait, http.RequestAborted);
         }
         catch (SubmissionUnreadableException)
         {
             return LegacyReply.Error($"Error fetching submission for {queue}. Please try again.");
         }
-        if (pulled is null) return LegacyReply.Error($"Queue '{queue}' is empty");
-
-        // JSON strings inside JSON, exactly as the original nests them (reference §4.1).
-        var header = PythonJson.Dumps(("submission_id", pulled.Id), ("submission_key", pulled.Key));
-        var files = PythonJson.Dumps(pulled.FileUrls.Select(f => KeyValuePair.Create(f.Key, (object?)f.Value.AbsoluteUri)));
-        var content = PythonJson.Dumps(("xqueue_header", header), ("xqueue_body", pulled.Body), ("xqueue_files", files));
-        return LegacyReply.Success(content);
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The grader hung up while waiting: nobody reads this answer.
+            return Results.Empty;
+        }
+        // The same answer for an empty bulk pull, so a watcher-style loop backs off the same way.
+        if (pulled.Count == 0) return LegacyReply.Error($"Queue '{queue}' is empty");
+        return LegacyReply.Success(bulk ? PulledContent.List(pulled) : PulledContent.Of(pulled[0]));
     }
 
     public static async Task<IResult> PutResult(HttpContext http, ResultIntake results, QueueAccess access, ILoggerFactory logs)
@@ -39,44 +49,35 @@ public static class GraderEndpoints
         if (LegacyForm.IsOversized(http.Request)) return LegacyReply.Error("Incorrect reply format", StatusCodes.Status413PayloadTooLarge);
 
         var form = await LegacyForm.ReadAsync(http.Request);
-        var reply = form is null ? null : ParseReply(form);
-        if (reply is null)
+        var header = form is null ? null : ReplyHeader.Parse(LegacyForm.Last(form["xqueue_header"]));
+        var body = form is null ? null : LegacyForm.Last(form["xqueue_body"]);
+        if (header is null || body is null || body.Length > LegacyLimits.BodyChars)
         {
             logs.CreateLogger(nameof(GraderEndpoints)).LogWarning("Invalid reply from grader {Grader}", http.User.Identity?.Name);
             return LegacyReply.Error("Incorrect reply format");
         }
 
-        var (id, key, body) = reply.Value;
+        var (id, key) = header.Value;
         var outcome = await results.AcceptAsync(id, key, body, queue => access.Allows(http.User, Right.Grade, queue), http.RequestAborted);
         return outcome switch
         {
             ResultOutcome.Accepted => LegacyReply.Success(""),
-            ResultOutcome.NoSuchSubmission => LegacyReply.Error("Submission does not exist"),
-            ResultOutcome.NotAllowed => LegacyReply.Error("Not allowed on the submission's queue", StatusCodes.Status403Forbidden),
-            _ => LegacyReply.Error("Incorrect key for submission"),
+            ResultOutcome.NotAllowed => LegacyReply.Error(NotAllowedOnQueue, StatusCodes.Status403Forbidden),
+            _ => LegacyReply.Error(ErrorOf(outcome)),
         };
     }
 
-    static (long Id, string Key, string Body)? ParseReply(IFormCollection form)
+    public const string NotAllowedOnQueue = "Not allowed on the submission's queue";
+
+    /// <summary>put_result's error text for an outcome that is not "accepted" (also each item's in put_results).</summary>
+    public static string ErrorOf(ResultOutcome outcome) => outcome switch
     {
-        var header = LegacyForm.Last(form["xqueue_header"]);
-        var body = LegacyForm.Last(form["xqueue_body"]);
-        if (header is null || body is null || header.Length > LegacyLimits.HeaderChars || body.Length > LegacyLimits.BodyChars) return null;
-        try
-        {
-            using var json = JsonDocument.Parse(header);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object ||
-                !root.TryGetProperty("submission_id", out var idValue) || !root.TryGetProperty("submission_key", out var keyValue))
-            {
-                return null;
-            }
-            // The original runs int() on the id (a 500 when it raises); here that is a format error.
-            return PythonValues.Int(idValue) is { } id ? (id, PythonValues.Str(keyValue), body) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+        ResultOutcome.NoSuchSubmission => "Submission does not exist",
+        ResultOutcome.NotAllowed => NotAllowedOnQueue,
+        _ => "Incorrect key for submission",
+    };
+
+    /// <summary>The pulling grader as the original records it: its user, and X-Real-IP or the connection's address.</summary>
+    public static Grader Grader(HttpContext http) =>
+        new(http.User.Identity?.Name, LegacyForm.Last(http.Request.Headers["X-Real-IP"]) ?? http.Connection.RemoteIpAddress?.ToString());
 }

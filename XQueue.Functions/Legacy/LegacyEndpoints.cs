@@ -20,6 +20,9 @@ public static class LegacyEndpoints
         new("GetQueueLen", "xqueue/get_queuelen", QueueEndpoints.GetQueueLen, EndpointPolicies.Grade, Throttling.Polls),
         new("GetSubmission", "xqueue/get_submission", GraderEndpoints.GetSubmission, EndpointPolicies.Grade, Throttling.Polls),
         new("PutResult", "xqueue/put_result", GraderEndpoints.PutResult, EndpointPolicies.Grade),
+        new("GetSubmissions", "xqueue/get_submissions", GraderEndpoints.GetSubmissions, EndpointPolicies.Grade, Throttling.Polls),
+        new("PutResults", "xqueue/put_results", PutResultsEndpoint.PutResults, EndpointPolicies.Grade),
+        new("ExtendLease", "xqueue/extend_lease", ExtendLeaseEndpoint.ExtendLease, EndpointPolicies.Grade),
     ];
 
     /// <summary>

@@ -20,6 +20,9 @@ public static class PythonJson
     public static string Dumps(params (string Key, object? Value)[] members) =>
         Dumps(members.Select(m => KeyValuePair.Create(m.Key, m.Value)));
 
+    /// <summary>A list of values written already (each one a <see cref="Dumps(IEnumerable{KeyValuePair{string, object?}})"/> result), as <c>json.dumps</c> writes a list.</summary>
+    public static string List(IEnumerable<string> dumpedItems) => "[" + string.Join(", ", dumpedItems) + "]";
+
     static void WriteObject(StringBuilder builder, IEnumerable<KeyValuePair<string, object?>> members)
     {
         builder.Append('{');

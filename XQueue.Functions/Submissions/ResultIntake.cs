@@ -57,7 +57,7 @@ public sealed class ResultIntake(
         }
     }
 
-    static bool KeyMatches(string? expected, string given) =>
+    internal static bool KeyMatches(string? expected, string given) =>
         !string.IsNullOrEmpty(expected) &&
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(given));
 }

@@ -19,9 +19,11 @@ public static class SubmissionServices
         services.AddSingleton<CallbackAllowlist>();
         services.AddSingleton<CallbackTargets>();
         services.AddSingleton<SubmissionIntake>();
+        services.AddSingleton<Handout>();
         services.AddSingleton<GraderPulls>();
         services.AddSingleton<ResultRecorder>();
         services.AddSingleton<ResultIntake>();
+        services.AddSingleton<GraderLeases>();
         services.AddSingleton<FailedIndex>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ResultCounts>();

@@ -1,0 +1,19 @@
+using XQueue.Functions.Submissions;
+
+namespace XQueue.Functions.Legacy;
+
+/// <summary>
+/// What a pull puts in its reply's content: get_submission the object for one submission, get_submissions a
+/// list of exactly those objects — JSON strings inside JSON, as the original nests them (reference §4.1).
+/// </summary>
+public static class PulledContent
+{
+    public static string Of(PulledSubmission pulled)
+    {
+        var header = PythonJson.Dumps(("submission_id", pulled.Id), ("submission_key", pulled.Key));
+        var files = PythonJson.Dumps(pulled.FileUrls.Select(f => KeyValuePair.Create(f.Key, (object?)f.Value.AbsoluteUri)));
+        return PythonJson.Dumps(("xqueue_header", header), ("xqueue_body", pulled.Body), ("xqueue_files", files));
+    }
+
+    public static string List(IEnumerable<PulledSubmission> pulled) => PythonJson.List(pulled.Select(Of));
+}
