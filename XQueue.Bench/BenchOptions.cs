@@ -9,7 +9,7 @@ namespace XQueue.Bench;
 public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns, IReadOnlyList<string> ColdStartVariants)
 {
     public static readonly string[] AllPhases =
-        ["coldstart", "submits", "cycles", "duplicates", "calls", "e2e", "floor", "wave"]; // cycles measures the depth ratio too
+        ["coldstart", "submits", "cycles", "duplicates", "calls", "idle", "e2e", "floor", "wave"]; // cycles measures the depth ratio too
 
     /// <summary>Run only when named in --phases: the default run's 10-minute budget is already full.</summary>
     public static readonly string[] OptInPhases = ["dashboard"];

@@ -37,6 +37,7 @@ var depth = cycles?.Depth; // measured in the same rigs
 if (depth is not null) summary["depth"] = depth.ToJson();
 var duplicates = await phases.RunAsync("duplicates", () => DuplicateDeliveries.MeasureAsync(options), r => r.ToJson());
 var calls = await phases.RunAsync("calls", () => StorageCallsPerSubmission.MeasureAsync(options), r => r.ToJson());
+var idle = await phases.RunAsync("idle", () => IdleGraders.MeasureAsync(options), r => r.ToJson());
 var e2e = await phases.RunAsync("e2e", () => EndToEnd.MeasureAsync(options), r => r.ToJson());
 
 // The same storage calls without the service: the floor it is compared to.
@@ -59,6 +60,7 @@ var headline = Headline.Of(budget.Elapsed,
     ("duplicates", duplicates?.Headline()),
     ("depth", depth?.Headline()),
     ("calls", calls?.Headline()),
+    ("idle", idle?.Headline()),
     ("e2e", e2e?.Headline()),
     ("floor", floorFraction?.Headline()),
     ("wave", wave?.Headline()),

@@ -4,7 +4,8 @@ using XQueue.Bench.Rig;
 namespace XQueue.Bench.Phases;
 
 /// <summary>
-/// Phase 2. Graded cycles/s (get_submission + put_result) with 1 and 4 graders at queue depth 300 and 5,000.
+/// Phase 2. Graded cycles/s (get_submission + put_result) with 1 and 4 graders at queue depth 300 and 5,000,
+/// and at depth 300 the same with bulk pulls (get_submissions for <see cref="BulkSize"/>, one put_results for them).
 /// At depth 300 the queue is filled through the submit API and each run drains the 300. At 5,000 each run
 /// grades for a fixed 15 s (at most 500) and the queue is topped up between the runs; it is filled through the
 /// submit logic in this process (<see cref="DirectPrefill"/>: what submit stores, window and backlog included), because 5,000 submits
@@ -17,6 +18,7 @@ namespace XQueue.Bench.Phases;
 public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyVsDepth Depth)
 {
     const string Queue = "bench-cycles";
+    public const int BulkSize = 16;
 
     public sealed record Run(int Depth, GradedRun Graded, double DeliveredAfterSeconds, bool AllDelivered)
     {
@@ -30,7 +32,8 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyV
         }
     }
 
-    public GradedRun At(int depth, int graders) => Runs.Single(r => r.Depth == depth && r.Graded.Graders == graders).Graded;
+    public GradedRun At(int depth, int graders, int pullSize = 1) =>
+        Runs.Single(r => r.Depth == depth && r.Graded.Graders == graders && r.Graded.PullSize == pullSize).Graded;
 
     public static async Task<GradedCycles> MeasureAsync(BenchOptions options)
     {
@@ -49,6 +52,11 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyV
             {
                 await rig.PrefillAsync(Queue, shallow);
                 runs.Add(await RunAsync(rig, shallow, graders, shallow, shallowLimit));
+            }
+            foreach (var graders in new[] { 1, 4 })
+            {
+                await rig.PrefillAsync(Queue, shallow);
+                runs.Add(await RunAsync(rig, shallow, graders, shallow, shallowLimit, BulkSize));
             }
         }
         await using (var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10)))
@@ -75,10 +83,12 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyV
         return level;
     }
 
-    static async Task<Run> RunAsync(BenchRig rig, int depth, int graders, int cycles, TimeSpan limit)
+    static async Task<Run> RunAsync(BenchRig rig, int depth, int graders, int cycles, TimeSpan limit, int pullSize = 1)
     {
         var before = rig.Lms.Received.Count;
-        var graded = await GradedRun.RunAsync(rig, Queue, graders, cycles, limit);
+        var graded = pullSize == 1
+            ? await GradedRun.RunAsync(rig, Queue, graders, cycles, limit)
+            : await BulkGradedRun.RunAsync(rig, Queue, graders, pullSize, cycles, limit);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var delivered = await rig.WaitForCallbacksAsync(before + graded.Cycles, TimeSpan.FromSeconds(60));
         return new Run(depth, graded, clock.Elapsed.TotalSeconds, delivered);
@@ -87,12 +97,15 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyV
     public string Headline()
     {
         var deep = Runs.Max(r => r.Depth);
-        return $"cycles/s at depth {deep:N0}: {At(deep, 1).CyclesPerSecond:F0} (1 grader), {At(deep, 4).CyclesPerSecond:F0} (4 graders)";
+        var shallow = Runs.Min(r => r.Depth);
+        return $"cycles/s at depth {deep:N0}: {At(deep, 1).CyclesPerSecond:F0} (1 grader), {At(deep, 4).CyclesPerSecond:F0} (4 graders); " +
+            $"at depth {shallow:N0} single pulls {At(shallow, 1).CyclesPerSecond:F0}/{At(shallow, 4).CyclesPerSecond:F0}, " +
+            $"bulk of {BulkSize} {At(shallow, 1, BulkSize).CyclesPerSecond:F0}/{At(shallow, 4, BulkSize).CyclesPerSecond:F0}";
     }
 
     public JsonObject ToJson() => new()
     {
-        ["what"] = "graders pulling and answering at once (GET get_submission, form POST put_result); depth 300 filled through submit, 5,000 through the submit logic without HTTP",
+        ["what"] = $"graders pulling and answering at once (GET get_submission, form POST put_result; pullSize {BulkSize}: GET get_submissions?n={BulkSize}, one JSON POST put_results); depth 300 filled through submit, 5,000 through the submit logic without HTTP",
         ["runs"] = new JsonArray(Runs.Select(r => (JsonNode)r.ToJson()).ToArray()),
     };
 }

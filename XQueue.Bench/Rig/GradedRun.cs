@@ -19,6 +19,9 @@ public sealed class GradedRun
     public required IReadOnlyList<long> HandedOut { get; init; }
     public required bool HitTimeLimit { get; init; }
 
+    /// <summary>Submissions asked for per pull: 1 for get_submission, N for get_submissions (see <see cref="BulkGradedRun"/>).</summary>
+    public int PullSize { get; init; } = 1;
+
     public double CyclesPerSecond => Cycles / Elapsed.TotalSeconds;
 
     public static async Task<GradedRun> RunAsync(BenchRig rig, string queue, int graders, int cycles, TimeSpan limit)
@@ -67,6 +70,7 @@ public sealed class GradedRun
     public JsonObject ToJson() => new()
     {
         ["graders"] = Graders,
+        ["pullSize"] = PullSize,
         ["cycles"] = Cycles,
         ["seconds"] = Math.Round(Elapsed.TotalSeconds, 2),
         ["cyclesPerSecond"] = Math.Round(CyclesPerSecond, 1),

@@ -42,21 +42,50 @@ public sealed class GraderSimulator(Uri server, string user, string password) : 
         if (Csrf() is { } fresh) Http.DefaultRequestHeaders.Add("X-CSRFToken", fresh);
     }
 
+    /// <param name="waitSeconds">Long-poll: how long the service may hold the request for work to arrive.</param>
     /// <returns>The submission, or null when the queue is empty.</returns>
-    public async Task<Pulled?> GetSubmissionAsync(string queue)
+    public async Task<Pulled?> GetSubmissionAsync(string queue, double? waitSeconds = null)
     {
-        var (code, content) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/xqueue/get_submission/?queue_name={Uri.EscapeDataString(queue)}"));
-        if (code != 0)
-        {
-            if (content == $"Queue '{queue}' is empty") return null;
-            throw new BenchFailure($"get_submission: {content}");
-        }
+        var wait = waitSeconds is { } seconds ? $"&wait={seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        var (code, content) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/xqueue/get_submission/?queue_name={Uri.EscapeDataString(queue)}{wait}"));
+        if (code != 0) return IsEmpty(queue, content) ? null : throw new BenchFailure($"get_submission: {content}");
         using var outer = JsonDocument.Parse(content);
-        using var header = JsonDocument.Parse(outer.RootElement.GetProperty("xqueue_header").GetString()!);
+        return ReadPulled(outer.RootElement);
+    }
+
+    /// <summary>Bulk pull: up to <paramref name="n"/> submissions in one request (empty when the queue is).</summary>
+    public async Task<IReadOnlyList<Pulled>> GetSubmissionsAsync(string queue, int n)
+    {
+        var (code, content) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/xqueue/get_submissions/?queue_name={Uri.EscapeDataString(queue)}&n={n}"));
+        if (code != 0) return IsEmpty(queue, content) ? [] : throw new BenchFailure($"get_submissions: {content}");
+        using var list = JsonDocument.Parse(content);
+        return list.RootElement.EnumerateArray().Select(ReadPulled).ToArray();
+    }
+
+    /// <summary>Bulk put: every result in one JSON POST; each item must be accepted.</summary>
+    public async Task PutResultsAsync(IReadOnlyList<Pulled> pulled, string reply = Reply)
+    {
+        var items = JsonSerializer.Serialize(pulled.Select(p => new Dictionary<string, string> { ["xqueue_header"] = p.ReplyHeader, ["xqueue_body"] = reply }));
+        var (code, content) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/xqueue/put_results/")
+        {
+            Content = new StringContent(items, System.Text.Encoding.UTF8, "application/json"),
+        });
+        if (code != 0) throw new BenchFailure($"put_results: {content}");
+        using var answers = JsonDocument.Parse(content);
+        var refused = answers.RootElement.EnumerateArray().Count(a => a.GetProperty("return_code").GetInt32() != 0);
+        if (refused > 0) throw new BenchFailure($"put_results: {refused} of {pulled.Count} refused");
+    }
+
+    static bool IsEmpty(string queue, string content) => content == $"Queue '{queue}' is empty";
+
+    // The object get_submission's content holds (and each item of get_submissions'): the header is JSON inside JSON.
+    static Pulled ReadPulled(JsonElement submission)
+    {
+        using var header = JsonDocument.Parse(submission.GetProperty("xqueue_header").GetString()!);
         return new Pulled(
             header.RootElement.GetProperty("submission_id").GetInt64(),
             header.RootElement.GetProperty("submission_key").GetString()!,
-            outer.RootElement.GetProperty("xqueue_body").GetString()!);
+            submission.GetProperty("xqueue_body").GetString()!);
     }
 
     public async Task PutResultAsync(Pulled pulled, string reply = Reply)

@@ -17,6 +17,9 @@ public sealed class StorageCallMeter : IDisposable
     public const string InstrumentName = "xqueue.storage.requests";
     public const string Background = "background";
 
+    /// <summary>get_submission with <c>wait=</c> (long-poll), filed apart from plain polls.</summary>
+    public const string LongPoll = "get_submission+wait";
+
     static readonly AsyncLocal<string?> currentEndpoint = new();
 
     readonly MeterListener listener = new();
@@ -58,7 +61,8 @@ public sealed class StorageCallMeter : IDisposable
         {
             app.Use(async (context, nextMiddleware) =>
             {
-                currentEndpoint.Value = EndpointName(context.Request.Path);
+                var endpoint = EndpointName(context.Request.Path);
+                currentEndpoint.Value = endpoint == "get_submission" && context.Request.Query.ContainsKey("wait") ? LongPoll : endpoint;
                 await nextMiddleware(context);
             });
             next(app);
