@@ -59,6 +59,8 @@ public sealed class XQueueOptions
 
     public DashboardOptions Dashboard { get; set; } = new();
 
+    public MetricsOptions Metrics { get; set; } = new();
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }

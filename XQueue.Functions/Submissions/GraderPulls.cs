@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -13,7 +14,7 @@ public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnl
 /// </summary>
 public sealed class GraderPulls(
     SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results,
-    QueueWindow window, BacklogRefill refill, FailedIndex failedIndex, TimeProvider time, ILogger<GraderPulls> log)
+    QueueWindow window, BacklogRefill refill, FailedIndex failedIndex, XQueueMetrics metrics, TimeProvider time, ILogger<GraderPulls> log)
 {
     /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
@@ -122,6 +123,7 @@ public sealed class GraderPulls(
         {
             var body = await store.ReadTextAsync(submission.Body, cancellationToken);
             await mark;
+            metrics.Pulled(submission);
             log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", submission.Id, submission.Queue, submission.Pulls);
             return new PulledSubmission(submission.Id, key, body, urls);
         }
