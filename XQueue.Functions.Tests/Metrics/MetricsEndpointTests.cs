@@ -52,7 +52,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(300, report.RootElement.GetProperty("latencyWindowSeconds").GetInt32());
         Assert.False(string.IsNullOrEmpty(report.RootElement.GetProperty("instance").GetString()));
         var requests = report.RootElement.GetProperty("requests");
-        Assert.True(requests.GetProperty("/xqueue/submit/").GetProperty("count").GetInt32() >= 2, requests.ToString());
+        Assert.True(requests.GetProperty("/xqueue/submit/").GetProperty("count").GetInt32() >= 1, requests.ToString());
         Assert.True(requests.GetProperty("/xqueue/put_result/").GetProperty("count").GetInt32() >= 1, requests.ToString());
     }
 
@@ -80,8 +80,7 @@ public sealed class MetricsEndpointTests
         var (status, body) = await adminSession.GetAsync(MetricsRig.Path);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(TestService.Queue, JsonDocument.Parse(body).RootElement.GetProperty("queues")[0].GetProperty("queue").GetString());
-        using var adminToken = MetricsRig.ReadAsync(rig);
-        Assert.NotNull(await adminToken);
+        using var byToken = await MetricsRig.ReadAsync(rig); // asserts 200
     }
 
     [Fact]
@@ -110,8 +109,11 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, metrics.GetProperty("inFlight").GetInt32());
         Assert.Equal(dashboard.GetProperty("inFlight").GetInt32(), metrics.GetProperty("inFlight").GetInt32());
         Assert.Equal(dashboard.GetProperty("failed").GetInt32(), metrics.GetProperty("failed").GetInt32());
+        // The dashboard shows whole seconds of the same age; the report rounds it to milliseconds.
         var oldest = TimeSpan.FromSeconds(metrics.GetProperty("oldestWaitingSeconds").GetDouble());
-        Assert.Equal(Functions.Dashboard.Layout.Age(oldest), dashboard.GetProperty("oldestWaiting").GetString());
+        var millisecond = TimeSpan.FromMilliseconds(1);
+        Assert.Contains(dashboard.GetProperty("oldestWaiting").GetString(),
+            new[] { Functions.Dashboard.Layout.Age(oldest - millisecond), Functions.Dashboard.Layout.Age(oldest + millisecond) });
         Assert.Equal(overview.RootElement.GetProperty("awaitingDelivery").GetInt32(), second.RootElement.GetProperty("awaitingDelivery").GetInt32());
         Assert.Equal(4, MetricsRig.Queue(second).GetProperty("counters").GetProperty("received").GetInt64()); // counters are live
     }
