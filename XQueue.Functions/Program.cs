@@ -6,6 +6,7 @@ using XQueue.Functions.Dashboard;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Hosting;
 using XQueue.Functions.Legacy;
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Sweep;
 
@@ -68,6 +69,7 @@ public static class Program
         builder.Services.AddSweep(builder.Configuration);
         builder.Services.AddXQueueAuth();
         builder.Services.AddDashboard();
+        builder.Services.AddXQueueMetrics(builder.Configuration);
         builder.Services.AddExceptionHandler<LegacyFailures>();
         builder.Services.AddHealthChecks(); // liveness only: readiness must not cost a storage round trip
         testOverrides?.Invoke(builder.Services);
@@ -83,6 +85,7 @@ public static class Program
         app.MapHealthChecks("/healthz");
         app.MapLegacyEndpoints();
         app.MapDashboard();
+        app.MapMetrics();
         app.MapFunctionsTimer();
         return app;
     }

@@ -48,7 +48,7 @@ public sealed class LeaseTests
         // Neither the sweep (once a second here) nor the queue length and the dashboard's in-flight count see it
         // as a lease that ran out: it is held, not waiting.
         Assert.Equal("{\"return_code\": 0, \"content\": 0}", (await other.GetAsync($"/xqueue/get_queuelen/?queue_name={TestService.Queue}")).RawBody);
-        Assert.Equal((0, 1), await rig.Service.Get<QueueLength>().WaitingAndInFlightAsync(TestService.Queue));
+        Assert.Equal((0, 1, 0), await rig.Service.Get<QueueLength>().WaitingAndInFlightAsync(TestService.Queue));
 
         Assert.Equal("{\"return_code\": 0, \"content\": \"\"}", (await slow.PutResultAsync(pull.Header, Pull.Result(true, 1, "slow but sure"))).RawBody);
         await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(30));

@@ -64,6 +64,8 @@ public sealed class XQueueOptions
     /// <summary>Longest a grader may hold a pulled submission by extending its lease (<see cref="LeaseLimit"/>); default 30 minutes.</summary>
     public TimeSpan? MaxLease { get; set; }
 
+    public MetricsOptions Metrics { get; set; } = new();
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }

@@ -77,6 +77,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         options.Dashboard.Validate(options, errors);
         options.LongPoll.Validate(options, errors);
         LeaseLimit.Validate(options, errors);
+        options.Metrics.Validate(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

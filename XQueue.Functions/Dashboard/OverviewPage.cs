@@ -8,7 +8,8 @@ namespace XQueue.Functions.Dashboard;
 /// <summary>
 /// Every queue at a glance, with totals, and the latest operator actions. The page refreshes its figures
 /// in place from <c>api/overview</c> (dashboard.js); every figure comes from an index or a count the
-/// service keeps anyway (<see cref="QueueOverview"/>), so the page costs the same at any history size.
+/// service keeps anyway (<see cref="QueueOverview"/>), so the page costs the same at any history size. It reads
+/// them from the <see cref="OverviewSnapshot"/> that /xqueue/metrics/ and the exported gauges read too.
 /// </summary>
 public static class OverviewPage
 {
@@ -21,7 +22,7 @@ public static class OverviewPage
         ("gradedPerMinute", "Graded / min"), ("oldestWaiting", "Oldest waiting"),
     ];
 
-    public static async Task<IResult> Show(HttpContext http, QueueOverview overview, AuditLog audit)
+    public static async Task<IResult> Show(HttpContext http, OverviewSnapshot overview, AuditLog audit)
     {
         var figuresTask = overview.ReadAsync(http.RequestAborted);
         var recentTask = audit.RecentAsync(AuditShown, http.RequestAborted);
@@ -47,7 +48,7 @@ public static class OverviewPage
         return Page(http, "Queues", html.ToString());
     }
 
-    public static async Task<IResult> Json(HttpContext http, QueueOverview overview)
+    public static async Task<IResult> Json(HttpContext http, OverviewSnapshot overview)
     {
         http.Response.Headers.CacheControl = "no-store";
         return Results.Content(ToJson(await overview.ReadAsync(http.RequestAborted)).ToJsonString(), "application/json");

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
@@ -10,7 +11,7 @@ namespace XQueue.Functions.Delivery;
 /// </summary>
 public sealed class ResultDelivery(
     SubmissionStore store, DeliveryOutbox outbox, LmsCallback lms, IOptions<XQueueOptions> options,
-    TimeProvider time, ILogger<ResultDelivery> log)
+    XQueueMetrics metrics, TimeProvider time, ILogger<ResultDelivery> log)
 {
     /// <param name="known">The submission as just stored, when the caller has it (the first attempt after put_result).</param>
     public async Task AttemptAsync(OutboxEntry entry, Submission? known = null, CancellationToken cancellationToken = default)
@@ -45,6 +46,7 @@ public sealed class ResultDelivery(
             History = SubmissionEvent.Append(current.History,
                 new(now, SubmissionEvent.Delivery, Detail: outcome.Status is { } status ? $"HTTP {status}" : outcome.Error)),
         }, cancellationToken);
+        metrics.DeliveryAttempted(submission, outcome.Delivered, giveUp);
 
         if (outcome.Delivered)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using XQueue.Functions.Dashboard;
 using XQueue.Functions.Legacy;
+using XQueue.Functions.Metrics;
 
 namespace XQueue.Functions.Hosting;
 
@@ -21,6 +22,7 @@ public static class FunctionTable
         var functions = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var function in LegacyEndpoints.Functions) functions[function.Name] = HttpFunctionJson(function.Route);
         foreach (var (name, route) in DashboardEndpoints.Functions) functions[name] = HttpFunctionJson(route);
+        foreach (var (name, route) in MetricsEndpoint.Functions) functions[name] = HttpFunctionJson(route);
         functions[SweepFunction] = TimerFunctionJson(SweepSchedule);
         return functions;
     }

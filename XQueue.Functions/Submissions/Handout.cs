@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -16,7 +17,7 @@ public sealed record Grader(string? User, string? Address);
 /// </summary>
 public sealed class Handout(
     SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results,
-    FailedIndex failedIndex, TimeProvider time, ILogger<Handout> log)
+    FailedIndex failedIndex, XQueueMetrics metrics, TimeProvider time, ILogger<Handout> log)
 {
     // A message without its entity yet: read again after 20, 40, 80, 160 and 320 ms (see ReadAsync).
     const int EntityWaits = 5;
@@ -91,6 +92,7 @@ public sealed class Handout(
         {
             var body = await store.ReadTextAsync(submission.Body, cancellationToken);
             await mark;
+            metrics.Pulled(submission);
             log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", submission.Id, submission.Queue, submission.Pulls);
             return new PulledSubmission(submission.Id, key, body, urls);
         }

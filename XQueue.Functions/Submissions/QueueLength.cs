@@ -19,13 +19,14 @@ public sealed class QueueLength(QueueCatalog catalog, InflightIndex inflight, Ba
     public async Task<int> MessagesWaitingAsync(string queueName, CancellationToken cancellationToken = default) =>
         (await MessagesAsync(queueName, cancellationToken)).Waiting;
 
-    /// <summary>For the dashboard: waiting (backlog included) and held by a grader, from the same counts.</summary>
-    public async Task<(int Waiting, int InFlight)> WaitingAndInFlightAsync(string queueName, CancellationToken cancellationToken = default)
+    /// <summary>For the dashboard: waiting (backlog included), held by a grader, and of those waiting in the backlog, from the same counts.</summary>
+    public async Task<(int Waiting, int InFlight, int Backlogged)> WaitingAndInFlightAsync(string queueName, CancellationToken cancellationToken = default)
     {
         var messages = MessagesAsync(queueName, cancellationToken);
         var backlogged = BacklogCountAsync(queueName);
         var (waiting, held) = await messages;
-        return (waiting + await backlogged, held);
+        var inBacklog = await backlogged;
+        return (waiting + inBacklog, held, inBacklog);
     }
 
     async Task<(int Waiting, int Held)> MessagesAsync(string queueName, CancellationToken cancellationToken)

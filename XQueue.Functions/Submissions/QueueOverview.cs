@@ -2,8 +2,9 @@ using XQueue.Functions.Delivery;
 
 namespace XQueue.Functions.Submissions;
 
+/// <param name="Backlogged">Of those waiting, how many wait in the backlog table beyond the queue window.</param>
 public sealed record QueueFigures(
-    string Queue, int Waiting, int InFlight, int Failed, int RetiredLastHour, double GradedPerMinute, TimeSpan? OldestWaitingAge);
+    string Queue, int Waiting, int InFlight, int Failed, int RetiredLastHour, double GradedPerMinute, TimeSpan? OldestWaitingAge, int Backlogged = 0);
 
 public sealed record OverviewFigures(IReadOnlyList<QueueFigures> Queues, int AwaitingDelivery, DateTimeOffset At);
 
@@ -12,6 +13,7 @@ public sealed record OverviewFigures(IReadOnlyList<QueueFigures> Queues, int Awa
 /// waiting and in flight as get_queuelen counts them, failed from <see cref="FailedIndex"/> (one query for all queues), finished from
 /// <see cref="ResultCounts"/>, the oldest waiting submission's age from its id (the head of the queue by a
 /// peek, or the head of the backlog), results awaiting delivery from the outbox's message count.
+/// Readers go through <see cref="OverviewSnapshot"/>, which shares one read among them.
 /// </summary>
 public sealed class QueueOverview(
     QueueCatalog catalog, QueueLength length, FailedIndex failed, ResultCounts counts, Backlog backlog, DeliveryOutbox outbox, TimeProvider time)
@@ -44,13 +46,13 @@ public sealed class QueueOverview(
         var counted = length.WaitingAndInFlightAsync(queue, cancellationToken);
         var head = work.PeekAsync(1, cancellationToken);
         var backlogHead = backlog.OldestAsync(work.Name, 1, cancellationToken);
-        var (waiting, inFlight) = await counted;
+        var (waiting, inFlight, backlogged) = await counted;
 
         // The queue holds the oldest waiting submissions; the backlog only newer ones (first come, first served).
         var peeked = await head;
         var backlogIds = (await backlogHead).Ids;
         long? oldest = peeked.Count > 0 && long.TryParse(peeked[0].Text, out var id) ? id : backlogIds.Count > 0 ? backlogIds[0] : null;
         TimeSpan? age = waiting > 0 && oldest is { } o ? time.GetUtcNow() - SubmissionId.IssuedAt(o) : null;
-        return new QueueFigures(queue, waiting, inFlight, 0, 0, 0, age);
+        return new QueueFigures(queue, waiting, inFlight, 0, 0, 0, age, backlogged);
     }
 }

@@ -1,4 +1,5 @@
 using XQueue.Functions.Delivery;
+using XQueue.Functions.Metrics;
 
 namespace XQueue.Functions.Submissions;
 
@@ -7,7 +8,7 @@ namespace XQueue.Functions.Submissions;
 /// it: the outbox entry is written first, then the entity, so whatever a crash interrupts, a stored
 /// reply always has a pending delivery (an entry ahead of its entity is recognised and dropped).
 /// </summary>
-public sealed class ResultRecorder(SubmissionStore store, DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, TimeProvider time)
+public sealed class ResultRecorder(SubmissionStore store, DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, XQueueMetrics metrics, TimeProvider time)
 {
     /// <returns>The stored submission, or null when it changed since <paramref name="current"/> was read.</returns>
     public async Task<Submission?> RecordAsync(Submission current, string reply, SubmissionStatus status, CancellationToken cancellationToken = default)
@@ -35,6 +36,7 @@ public sealed class ResultRecorder(SubmissionStore store, DeliveryOutbox outbox,
         }
         worker.StartSoon(entry, stored);
         counts.Finished(stored.Queue, stored.Status, stored.RetireReason);
+        metrics.Recorded(current, stored);
         return stored;
     }
 }

@@ -1,3 +1,4 @@
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -16,13 +17,14 @@ public sealed record SubmittedFile(string Name, BinaryData Content, string? Cont
 /// </summary>
 public sealed class SubmissionIntake(
     SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, InflightIndex inflight, Backlog backlog,
-    QueueWindow window, BacklogRefill refill, QueueLength queueLength, ResultCounts counts, TimeProvider time, ILogger<SubmissionIntake> log)
+    QueueWindow window, BacklogRefill refill, QueueLength queueLength, ResultCounts counts, XQueueMetrics metrics, TimeProvider time, ILogger<SubmissionIntake> log)
 {
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
     public async Task<(long Id, int QueueLength)> AcceptAsync(NewSubmission request, CancellationToken cancellationToken = default)
     {
         var earlier = callbacks.LatestAsync(request.CallbackUrl, cancellationToken); // read while the submission is written
         var submission = await StoreAsync(request, cancellationToken);
+        metrics.Received(submission);
         await RetireEarlierAsync(submission, await earlier, cancellationToken);
         log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files (in the backlog: {Backlogged})",
             submission.Id, submission.Queue, submission.Files.Count, submission.MessageId is null);

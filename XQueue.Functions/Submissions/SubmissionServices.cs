@@ -29,6 +29,7 @@ public static class SubmissionServices
         services.AddSingleton<ResultCounts>();
         services.AddHostedService(provider => provider.GetRequiredService<ResultCounts>());
         services.AddSingleton<QueueOverview>();
+        services.AddSingleton<OverviewSnapshot>();
         services.AddSingleton<SubmissionListing>();
         services.AddSingleton<OperatorActions>();
         return services;
