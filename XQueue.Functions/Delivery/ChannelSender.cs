@@ -39,13 +39,25 @@ public sealed class ChannelSender(
         }
 
         Task<Uri> Store(ScoreEvent e) => claimCheck.StoreAsync(submission, e, cancellationToken);
-        var attempts = due.Select(async channel => (channel, channel switch
+        async Task<(DeliveryChannel, ChannelOutcome)> AttemptAsync(DeliveryChannel channel)
         {
-            DeliveryChannel.Callback => await lms.PostAsync(submission.CallbackUrl, submission.Header, reply, cancellationToken),
-            DeliveryChannel.EventQueue => await eventQueue.PublishAsync(scoreEvent!, Store, cancellationToken),
-            DeliveryChannel.EventGrid => await eventGrid.PublishAsync(scoreEvent!, Store, cancellationToken),
-            _ => throw new ArgumentOutOfRangeException(nameof(due), channel, "unknown delivery channel"),
-        }));
-        return await Task.WhenAll(attempts);
+            try
+            {
+                return (channel, channel switch
+                {
+                    DeliveryChannel.Callback => await lms.PostAsync(submission.CallbackUrl, submission.Header, reply, cancellationToken),
+                    DeliveryChannel.EventQueue => await eventQueue.PublishAsync(scoreEvent!, Store, cancellationToken),
+                    DeliveryChannel.EventGrid => await eventGrid.PublishAsync(scoreEvent!, Store, cancellationToken),
+                    _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "unknown delivery channel"),
+                });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One channel's fault must not cost the others their recorded success; it is retried like any failure.
+                log.LogWarning(e, "Delivery of submission {SubmissionId} on {Channel} failed unexpectedly", submission.Id, channel);
+                return (channel, new ChannelOutcome(false, null, e.GetType().Name));
+            }
+        }
+        return await Task.WhenAll(due.Select(AttemptAsync));
     }
 }

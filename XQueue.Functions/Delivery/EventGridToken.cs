@@ -14,13 +14,15 @@ public sealed class EventGridToken(TokenCredential credential, TimeProvider time
     readonly SemaphoreSlim refreshing = new(1, 1);
     AccessToken current;
 
+    bool Fresh() => current.Token is not null && current.ExpiresOn > time.GetUtcNow() + RefreshMargin;
+
     public async Task<string> GetAsync(CancellationToken cancellationToken)
     {
-        if (current.ExpiresOn - RefreshMargin > time.GetUtcNow()) return current.Token;
+        if (Fresh()) return current.Token;
         await refreshing.WaitAsync(cancellationToken);
         try
         {
-            if (current.ExpiresOn - RefreshMargin <= time.GetUtcNow()) current = await credential.GetTokenAsync(Scope, cancellationToken);
+            if (!Fresh()) current = await credential.GetTokenAsync(Scope, cancellationToken);
             return current.Token;
         }
         finally

@@ -16,7 +16,7 @@ public static partial class LmsCallbackUrl
     {
         if (string.IsNullOrEmpty(callbackUrl) ||
             !Uri.TryCreate(callbackUrl, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }, out var url) ||
-            !url.IsAbsoluteUri)
+            url.Scheme is not ("http" or "https"))
         {
             return null;
         }
