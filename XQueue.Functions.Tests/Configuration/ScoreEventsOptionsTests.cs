@@ -38,6 +38,10 @@ public sealed class ScoreEventsOptionsTests
         Assert.Equal(ResultChannels.Both, ScoreEventsOptions.ChannelsOf(set, "test-pull"));
         Assert.Equal(ResultChannels.Event, ScoreEventsOptions.ChannelsOf(set, "other"));
         Assert.Equal(new Uri("http://127.0.0.1:7071/api/events"), set.ScoreEvents.EventGridUri);
+        Assert.Equal(ResultChannels.Both,
+            ScoreEventsOptions.ChannelsOf(Options("--XQueue:QueuesJson={\"MITx-6.00x\": {\"Delivery\": \"both\"}}"), "MITx-6.00x"));
+        Assert.Contains("XQueue:Queues:MITx-6.00x:Delivery",
+            Assert.ThrowsAny<Exception>(() => Options("--XQueue:QueuesJson={\"MITx-6.00x\": {\"Delivery\": \"never\"}}")).Message);
         Assert.Equal("https://t.eventgrid.azure.net/api/events",
             Options("--XQueue:ScoreEvents:EventGridEndpoint=https://t.eventgrid.azure.net/api/events").ScoreEvents.EventGridUri!.AbsoluteUri);
     }
