@@ -32,6 +32,7 @@ public sealed partial class InfraSettingsTests
         ["XQueue:Jwt:ClockSkew"] = "default fits",
         ["XQueue:Sessions:PreviousSigningKeys"] = "set only during a key rotation",
         ["XQueue:Throttling"] = "defaults fit; per-instance limits tuned by adding app settings",
+        ["XQueue:ScoreEvents"] = "opt-in with a queue's Delivery = event or both (README, \"Score events\"); the defaults fit",
     };
 
     /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>
