@@ -33,6 +33,7 @@ public sealed partial class InfraSettingsTests
         ["XQueue:Sessions:PreviousSigningKeys"] = "set only during a key rotation",
         ["XQueue:Throttling"] = "defaults fit; per-instance limits tuned by adding app settings",
         ["XQueue:Metrics"] = "export off by default: an operator who runs a collector adds XQueue__Metrics__OtlpEndpoint (README, \"Metrics\"); the other defaults fit",
+        ["XQueue:ScoreEvents"] = "opt-in with a queue's Delivery = event or both (README, \"Score events\"); the defaults fit",
     };
 
     /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>

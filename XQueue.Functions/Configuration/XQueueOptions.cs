@@ -66,6 +66,8 @@ public sealed class XQueueOptions
 
     public MetricsOptions Metrics { get; set; } = new();
 
+    public ScoreEventsOptions ScoreEvents { get; set; } = new();
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }
@@ -84,6 +86,9 @@ public sealed class QueueOptions
 
     /// <summary>Comma list of principals that may pull from and grade this queue; empty: anyone with the grade role or score scope.</summary>
     public string? Graders { get; set; }
+
+    /// <summary><c>callback</c> (default), <c>event</c> or <c>both</c>: see <see cref="ScoreEventsOptions"/>.</summary>
+    public string? Delivery { get; set; }
 }
 
 public sealed class UserSeed

@@ -78,6 +78,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         options.LongPoll.Validate(options, errors);
         LeaseLimit.Validate(options, errors);
         options.Metrics.Validate(options, errors);
+        options.ScoreEvents.Validate(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,3 +1,5 @@
+using Azure.Identity;
+using XQueue.Functions.Hosting;
 using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
@@ -17,6 +19,16 @@ public static class DeliveryServices
                 ConnectCallback = GuardedConnect.Using(provider.GetRequiredService<CallbackAllowlist>()),
             });
         services.AddSingleton<LmsCallback>();
+        // The topic is the operator's own endpoint: no redirects followed, so a key is never sent elsewhere.
+        services.AddHttpClient(ScoreEventGrid.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddSingleton(provider => new EventGridToken(
+            StorageRegistration.CredentialFor(StorageRegistration.Choose(provider.GetRequiredService<IConfiguration>())) ?? new DefaultAzureCredential(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ScoreEventQueue>();
+        services.AddSingleton<ScoreEventGrid>();
+        services.AddSingleton<EventClaimCheck>();
+        services.AddSingleton<ChannelSender>();
         services.AddSingleton<DeliveryOutbox>();
         services.AddSingleton<ResultDelivery>();
         services.AddSingleton<DeliveryWorker>();

@@ -3,8 +3,6 @@ using XQueue.Functions.Configuration;
 
 namespace XQueue.Functions.Delivery;
 
-public sealed record CallbackOutcome(bool Delivered, int? Status, string? Error);
-
 /// <summary>
 /// The legacy result callback (reference §5.2): a form POST of the LMS's own header and the grader's
 /// reply to the URL the LMS gave, verbatim; only HTTP 200 counts. TLS is verified, unlike the original.
@@ -13,12 +11,12 @@ public sealed class LmsCallback(IHttpClientFactory clients, IOptions<XQueueOptio
 {
     public const string ClientName = "lms";
 
-    public async Task<CallbackOutcome> PostAsync(string callbackUrl, string header, string reply, CancellationToken cancellationToken = default)
+    public async Task<ChannelOutcome> PostAsync(string callbackUrl, string header, string reply, CancellationToken cancellationToken = default)
     {
         // The LMS URL carries ':', '+' and '@' in its usage id; post it exactly as given.
         if (!Uri.TryCreate(callbackUrl, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }, out var url))
         {
-            return new CallbackOutcome(false, null, "invalid callback URL");
+            return new ChannelOutcome(false, null, "invalid callback URL");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,15 +26,15 @@ public sealed class LmsCallback(IHttpClientFactory clients, IOptions<XQueueOptio
         {
             using var response = await clients.CreateClient(ClientName).PostAsync(url, content, timeout.Token);
             var status = (int)response.StatusCode;
-            return new CallbackOutcome(status == 200, status, status == 200 ? null : $"HTTP {status}");
+            return new ChannelOutcome(status == 200, status, status == 200 ? null : $"HTTP {status}");
         }
         catch (HttpRequestException e)
         {
-            return new CallbackOutcome(false, null, e.HttpRequestError.ToString());
+            return new ChannelOutcome(false, null, e.HttpRequestError.ToString());
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new CallbackOutcome(false, null, "timeout");
+            return new ChannelOutcome(false, null, "timeout");
         }
     }
 }

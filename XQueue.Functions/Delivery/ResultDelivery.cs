@@ -6,11 +6,13 @@ using XQueue.Functions.Submissions;
 namespace XQueue.Functions.Delivery;
 
 /// <summary>
-/// One delivery attempt for one outbox entry. Never re-grades: a failed POST only moves the entry's
-/// next attempt later (exponential backoff with jitter), until the LMS answers 200 or GiveUpAfter passes.
+/// One delivery attempt for one outbox entry, on every channel the result is still owed to (LMS callback,
+/// score event queue, Event Grid). Never re-grades: a failed channel only moves the entry's next attempt later
+/// (exponential backoff with jitter), until every channel has the result or GiveUpAfter passes; a channel that
+/// has it is not sent to again.
 /// </summary>
 public sealed class ResultDelivery(
-    SubmissionStore store, DeliveryOutbox outbox, LmsCallback lms, IOptions<XQueueOptions> options,
+    SubmissionStore store, DeliveryOutbox outbox, ChannelSender channels, IOptions<XQueueOptions> options,
     XQueueMetrics metrics, TimeProvider time, ILogger<ResultDelivery> log)
 {
     /// <param name="known">The submission as just stored, when the caller has it (the first attempt after put_result).</param>
@@ -31,42 +33,61 @@ public sealed class ResultDelivery(
             return;
         }
 
+        var owed = channels.ChannelsFor(submission.Queue);
+        var due = owed.Where(channel => submission.Channels.FirstOrDefault(c => c.Channel == channel) is not { Done: true }).ToList();
         var reply = await store.ReadTextAsync(submission.Reply, cancellationToken);
-        var outcome = await lms.PostAsync(submission.CallbackUrl, submission.Header, reply, cancellationToken);
+        var outcomes = await channels.SendAsync(submission, reply, due, cancellationToken);
         var now = time.GetUtcNow();
-        var giveUp = !outcome.Delivered && now - entry.InsertionTime > options.Value.Delivery.GiveUpAfter;
+        var giveUp = now - entry.InsertionTime > options.Value.Delivery.GiveUpAfter;
 
-        await store.UpdateAsync(submission, current => current.ReplyVersion != entry.ReplyVersion ? null : current with
+        DeliveryRound? round = null;
+        await store.UpdateAsync(submission, current =>
         {
-            Delivery = outcome.Delivered ? DeliveryState.Delivered : giveUp ? DeliveryState.GaveUp : DeliveryState.Pending,
-            DeliveredAt = outcome.Delivered ? now : current.DeliveredAt,
-            DeliveryAttempts = current.DeliveryAttempts + 1,
-            LastDeliveryStatus = outcome.Status,
-            LastDeliveryError = outcome.Error,
-            History = SubmissionEvent.Append(current.History,
-                new(now, SubmissionEvent.Delivery, Detail: outcome.Status is { } status ? $"HTTP {status}" : outcome.Error)),
+            if (current.ReplyVersion != entry.ReplyVersion) return null;
+            round = DeliveryRound.Of(owed, current.Channels, outcomes, now, giveUp);
+            if (outcomes.Count == 0) return current with { Delivery = round.State, Channels = round.Channels };
+            return current with
+            {
+                Channels = round.Channels,
+                Delivery = round.State,
+                DeliveredAt = round.State == DeliveryState.Delivered ? now : current.DeliveredAt,
+                DeliveryAttempts = current.DeliveryAttempts + 1,
+                LastDeliveryStatus = round.Status,
+                LastDeliveryError = round.Error,
+                History = SubmissionEvent.Append(current.History, new(now, SubmissionEvent.Delivery, Detail: round.Detail)),
+            };
         }, cancellationToken);
-        metrics.DeliveryAttempted(submission, outcome.Delivered, giveUp);
 
-        if (outcome.Delivered)
+        // Superseded meanwhile: settle this entry on what was sent; the newer reply has its own entry.
+        round ??= DeliveryRound.Of(owed, submission.Channels, outcomes, now, giveUp);
+        if (outcomes.Count > 0) metrics.DeliveryAttempted(submission, round.State == DeliveryState.Delivered, round.State == DeliveryState.GaveUp);
+        await SettleAsync(entry, submission, round, submission.DeliveryAttempts + 1, cancellationToken);
+    }
+
+    /// <summary>The one place an attempt's outcome is acted on and reported.</summary>
+    async Task SettleAsync(OutboxEntry entry, Submission submission, DeliveryRound round, int attempts, CancellationToken cancellationToken)
+    {
+        switch (round.State)
         {
-            await outbox.CompleteAsync(entry, cancellationToken);
-            log.LogInformation("Result of submission {SubmissionId} delivered to the LMS", submission.Id);
-        }
-        else if (giveUp)
-        {
-            await outbox.CompleteAsync(entry, cancellationToken);
-            log.LogError("Gave up delivering the result of submission {SubmissionId} after {Attempts} attempts ({Error})",
-                submission.Id, submission.DeliveryAttempts + 1, outcome.Error);
-        }
-        else
-        {
-            var delay = Backoff(submission.DeliveryAttempts + 1);
-            await outbox.RetryLaterAsync(entry, delay, cancellationToken);
-            log.LogWarning("Delivery of submission {SubmissionId} failed ({Error}); next attempt in {Delay}",
-                submission.Id, outcome.Error, delay);
+            case DeliveryState.Delivered:
+                await outbox.CompleteAsync(entry, cancellationToken);
+                log.LogInformation("Result of submission {SubmissionId} delivered ({Channels})", submission.Id, Channels(round));
+                break;
+            case DeliveryState.GaveUp:
+                await outbox.CompleteAsync(entry, cancellationToken);
+                log.LogError("Gave up delivering the result of submission {SubmissionId} after {Attempts} attempts ({Error})",
+                    submission.Id, attempts, round.Error);
+                break;
+            default:
+                var delay = Backoff(attempts);
+                await outbox.RetryLaterAsync(entry, delay, cancellationToken);
+                log.LogWarning("Delivery of submission {SubmissionId} failed ({Error}); next attempt in {Delay}", submission.Id, round.Error, delay);
+                break;
         }
     }
+
+    static string Channels(DeliveryRound round) =>
+        string.Join(", ", round.Channels.Where(c => c.State == DeliveryState.Delivered).Select(c => DeliveryRound.Name(c.Channel)));
 
     TimeSpan Backoff(int attempts)
     {

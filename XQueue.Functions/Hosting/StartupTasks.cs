@@ -23,6 +23,7 @@ public static class StartupTasks
             services.GetRequiredService<InflightIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<Backlog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<DeliveryOutbox>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<ScoreEventQueue>().InitializeAsync(cancellationToken),
             services.GetRequiredService<FailedIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<AuditLog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ResultCounts>().InitializeAsync(cancellationToken),

@@ -106,6 +106,7 @@ public sealed class OperatorActions(
         var stored = await ChangeAsync(s, current => current.ReplyVersion != s.ReplyVersion ? null : current with
         {
             Delivery = DeliveryState.Pending,
+            Channels = [], // a re-send goes out on every channel again (events keep their id, so consumers can tell)
             History = SubmissionEvent.Append(current.History, new(now, SubmissionEvent.Operator, actor, "result re-sent")),
         }, cancellationToken);
         if (stored is null)

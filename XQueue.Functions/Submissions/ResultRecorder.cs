@@ -27,6 +27,7 @@ public sealed class ResultRecorder(SubmissionStore store, DeliveryOutbox outbox,
             FinishedAt = now,
             StatusAt = now,
             Delivery = DeliveryState.Pending,
+            Channels = [],
         }, cancellationToken);
         if (stored is null)
         {

@@ -26,6 +26,7 @@ public sealed class StorageNames(string prefix)
     public string ResultCountsTable => prefix + "resultcounts";
     public string FilesContainer => prefix + "files";
     public string DeliveryQueue => prefix + "delivery";
+    public string ScoreEventsQueue(string name) => prefix + name;
 
     public string WorkQueue(string xqueueName)
     {

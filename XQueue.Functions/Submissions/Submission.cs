@@ -43,6 +43,9 @@ public sealed record Submission
     public int? LastDeliveryStatus { get; init; }
     public string? LastDeliveryError { get; init; }
 
+    /// <summary>Per-channel progress of the current reply's delivery (empty until the first attempt).</summary>
+    public IReadOnlyList<ChannelDelivery> Channels { get; init; } = [];
+
     public required DateTimeOffset ReceivedAt { get; init; }
     public DateTimeOffset? FirstPulledAt { get; init; }
     public DateTimeOffset? PulledAt { get; init; }

@@ -36,6 +36,7 @@ public static class SubmissionEntity
         e["DeliveryAttempts"] = s.DeliveryAttempts;
         e["LastDeliveryStatus"] = s.LastDeliveryStatus;
         e["LastDeliveryError"] = s.LastDeliveryError;
+        e["Channels"] = s.Channels.Count == 0 ? null : JsonSerializer.Serialize(s.Channels.ToList(), SubmissionJson.Default.ListChannelDelivery);
         e["ReceivedAt"] = s.ReceivedAt;
         e["FirstPulledAt"] = s.FirstPulledAt;
         e["PulledAt"] = s.PulledAt;
@@ -74,6 +75,7 @@ public static class SubmissionEntity
             DeliveryAttempts = e.GetInt32("DeliveryAttempts") ?? 0,
             LastDeliveryStatus = e.GetInt32("LastDeliveryStatus"),
             LastDeliveryError = e.GetString("LastDeliveryError"),
+            Channels = e.GetString("Channels") is { } channels ? JsonSerializer.Deserialize(channels, SubmissionJson.Default.ListChannelDelivery) ?? [] : [],
             ReceivedAt = e.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
             FirstPulledAt = e.GetDateTimeOffset("FirstPulledAt"),
             PulledAt = e.GetDateTimeOffset("PulledAt"),
@@ -89,4 +91,5 @@ public static class SubmissionEntity
 
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(List<SubmissionEvent>))]
+[JsonSerializable(typeof(List<ChannelDelivery>))]
 internal sealed partial class SubmissionJson : JsonSerializerContext;

@@ -78,6 +78,7 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
         var blobs = submission.Files.Values
             .Append(submission.Body.BlobName)
             .Append(submission.Reply?.BlobName)
+            .Append(submission.Channels.Any(c => c.Channel != DeliveryChannel.Callback) ? EventDataBlobName(submission.Id, submission.ReplyVersion) : null)
             .OfType<string>();
         foreach (var blob in blobs) await files.DeleteIfExistsAsync(blob, cancellationToken);
         await table.DeleteAsync(SubmissionId.PartitionKey(submission.Id), SubmissionEntity.RowKey, "*", cancellationToken);
@@ -98,6 +99,9 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
             ?? throw new SubmissionUnreadableException($"Blob {text.BlobName} is missing.");
         return blob.Content.ToString();
     }
+
+    /// <summary>Where a score event too large to travel whole keeps its data (the event's dataref points here).</summary>
+    public static string EventDataBlobName(long id, long replyVersion) => $"{id}/event-{replyVersion}.json";
 
     public static string FileBlobName(long id, string attempt, int index) => $"{id}/files-{attempt}/{index}";
 
