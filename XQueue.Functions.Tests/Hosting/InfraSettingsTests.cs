@@ -32,6 +32,8 @@ public sealed partial class InfraSettingsTests
         ["XQueue:Jwt:ClockSkew"] = "default fits",
         ["XQueue:Sessions:PreviousSigningKeys"] = "set only during a key rotation",
         ["XQueue:Throttling"] = "defaults fit; per-instance limits tuned by adding app settings",
+        ["XQueue:LongPoll"] = "default fits; the recheck is tuned by adding an app setting",
+        ["XQueue:MaxLease"] = "default fits (30 minutes, or the processing delay when longer); set by adding an app setting",
     };
 
     /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>
