@@ -75,6 +75,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         Check(delivery.Concurrency is >= 1 and <= 256, $"XQueue:Delivery:Concurrency must be between 1 and 256 (got {delivery.Concurrency}).");
         Between(options.Sweep.Interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), "Sweep:Interval");
         options.Dashboard.Validate(options, errors);
+        options.Push.Validate(options, errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
