@@ -25,7 +25,8 @@ public sealed class PushRig : IAsyncDisposable
     public LmsClient LmsClient { get; }
 
     /// <param name="pushUrl">The queue's PushUrl from the grader's base address (default: its /grade path).</param>
-    public static async Task<PushRig> StartAsync(IDictionary<string, string?>? settings = null, Func<Uri, string>? pushUrl = null)
+    public static async Task<PushRig> StartAsync(
+        IDictionary<string, string?>? settings = null, Func<Uri, string>? pushUrl = null, Action<IServiceCollection>? overrides = null)
     {
         var grader = await FakeGrader.StartAsync();
         var all = new Dictionary<string, string?>
@@ -39,7 +40,7 @@ public sealed class PushRig : IAsyncDisposable
             ["XQueue:Push:Recheck"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return new PushRig(grader, await TestService.StartAsync(all), await FakeLms.StartAsync());
+        return new PushRig(grader, await TestService.StartAsync(all, overrides), await FakeLms.StartAsync());
     }
 
     public string Header(int user, string block) => LegacyText.Header(Lms.CallbackUrl(user, block), "k" + user, Queue);

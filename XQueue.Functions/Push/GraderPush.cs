@@ -34,7 +34,8 @@ public sealed class GraderPush(IHttpClientFactory clients, IOptions<XQueueOption
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.Push.Timeout);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        // The credentials travel in the Authorization header only, never in the request URI that logs, traces and errors may show.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(url) { UserName = "", Password = "" }.Uri)
         {
             // json.dumps escapes everything outside ASCII, so the body is ASCII whatever the learner wrote.
             Content = new ByteArrayContent(Encoding.ASCII.GetBytes(RequestBody(pulled))),
