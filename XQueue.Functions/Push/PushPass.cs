@@ -30,9 +30,9 @@ public sealed class PushPass(PushDispatcher dispatcher, IOptions<XQueueOptions> 
         var outcomes = new ConcurrentDictionary<PushOutcome, int>();
         async Task WorkAsync(string queue)
         {
-            while (clock.Elapsed < Budget)
+            for (var left = Budget - clock.Elapsed; left > TimeSpan.Zero; left = Budget - clock.Elapsed)
             {
-                var outcome = await dispatcher.PushNextAsync(queue, Budget - clock.Elapsed, cancellationToken);
+                var outcome = await dispatcher.PushNextAsync(queue, left, cancellationToken);
                 if (outcome is PushOutcome.Empty or PushOutcome.NoSlot) return;
                 outcomes.AddOrUpdate(outcome, 1, (_, count) => count + 1);
             }
