@@ -7,6 +7,7 @@ using XQueue.Functions.Delivery;
 using XQueue.Functions.Hosting;
 using XQueue.Functions.Legacy;
 using XQueue.Functions.Metrics;
+using XQueue.Functions.Push;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Sweep;
 
@@ -67,6 +68,7 @@ public static class Program
         builder.Services.AddSubmissions();
         builder.Services.AddDelivery();
         builder.Services.AddSweep(builder.Configuration);
+        builder.Services.AddPush();
         builder.Services.AddXQueueAuth();
         builder.Services.AddDashboard();
         builder.Services.AddXQueueMetrics(builder.Configuration);

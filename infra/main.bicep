@@ -190,8 +190,16 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// The PushDispatch timer (every 10 s) serves push queues when no instance is alive; without push queues it
+// would only wake the app for nothing, so the host is told to skip it.
+var hasPushQueues = length(filter(items(queues), queue => !empty(queue.value.?PushUrl ?? ''))) > 0
+
 // Host and app reach storage with the managed identity (Entra ID); no connection string, no key.
 var platformSettings = [
+  {
+    name: 'AzureWebJobs.PushDispatch.Disabled'
+    value: string(!hasPushQueues)
+  }
   {
     name: 'AzureWebJobsStorage__accountName'
     value: storage.outputs.name

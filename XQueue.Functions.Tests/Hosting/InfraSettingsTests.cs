@@ -36,6 +36,7 @@ public sealed partial class InfraSettingsTests
         ["XQueue:ScoreEvents"] = "opt-in with a queue's Delivery = event or both (README, \"Score events\"); the defaults fit",
         ["XQueue:LongPoll"] = "default fits; the recheck is tuned by adding an app setting",
         ["XQueue:MaxLease"] = "default fits (30 minutes, or the processing delay when longer); set by adding an app setting",
+        ["XQueue:Push"] = "defaults fit (the timeout is the original's); tuned by adding app settings when a push queue needs it",
     };
 
     /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>

@@ -68,13 +68,15 @@ public sealed class XQueueOptions
 
     public ScoreEventsOptions ScoreEvents { get; set; } = new();
 
+    public PushOptions Push { get; set; } = new();
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }
 
 public sealed class QueueOptions
 {
-    /// <summary>Non-empty makes this a push queue (push dispatch arrives in a later release).</summary>
+    /// <summary>Non-empty makes this a push queue: its submissions are POSTed to this URL (README, "Push graders").</summary>
     public string? PushUrl { get; set; }
 
     public TimeSpan? ProcessingDelay { get; set; }

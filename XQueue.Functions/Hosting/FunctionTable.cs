@@ -17,6 +17,15 @@ public static class FunctionTable
     /// <summary>NCRONTAB, UTC: once a minute. First delivery attempts do not wait for it.</summary>
     public const string SweepSchedule = "0 */1 * * * *";
 
+    public const string PushDispatchFunction = "PushDispatch";
+
+    /// <summary>
+    /// Every 10 seconds: push queues are served even when no instance is alive to run the push loops
+    /// (the original pushed once per 10 s per queue). A deployment without push queues may disable it
+    /// with the app setting AzureWebJobs.PushDispatch.Disabled=true.
+    /// </summary>
+    public const string PushDispatchSchedule = "*/10 * * * * *";
+
     public static IReadOnlyDictionary<string, string> FunctionJsonByName()
     {
         var functions = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -24,6 +33,7 @@ public static class FunctionTable
         foreach (var (name, route) in DashboardEndpoints.Functions) functions[name] = HttpFunctionJson(route);
         foreach (var (name, route) in MetricsEndpoint.Functions) functions[name] = HttpFunctionJson(route);
         functions[SweepFunction] = TimerFunctionJson(SweepSchedule);
+        functions[PushDispatchFunction] = TimerFunctionJson(PushDispatchSchedule);
         return functions;
     }
 

@@ -1,23 +1,27 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using XQueue.Functions.Push;
 using XQueue.Functions.Sweep;
 
 namespace XQueue.Functions.Hosting;
 
 /// <summary>
-/// The host's timer call: POST /Sweep with the invocation JSON ({"Data":{"timer":…},"Metadata":{…}}).
-/// The answer is the custom-handler response shape; a non-2xx fails the invocation, which is what a
-/// sweep that could not reach storage should do.
+/// The host's timer calls: POST /Sweep and POST /PushDispatch with the invocation JSON
+/// ({"Data":{"timer":…},"Metadata":{…}}). The answer is the custom-handler response shape; a non-2xx fails
+/// the invocation, which is what a sweep or push pass that could not reach storage should do.
 /// </summary>
 public static class TimerInvocation
 {
     public static IEndpointRouteBuilder MapFunctionsTimer(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/" + FunctionTable.SweepFunction, RunSweep);
+        app.MapPost("/" + FunctionTable.SweepFunction, (HttpRequest request, Sweeper sweeper, ILoggerFactory logs) =>
+            RunAsync(request, logs, "sweep", async cancellationToken => (await sweeper.RunOnceAsync(cancellationToken)).ToString()));
+        app.MapPost("/" + FunctionTable.PushDispatchFunction, (HttpRequest request, PushPass pass, ILoggerFactory logs) =>
+            RunAsync(request, logs, "push dispatch", async cancellationToken => (await pass.RunAsync(cancellationToken)).ToString()));
         return app;
     }
 
-    static async Task<IResult> RunSweep(HttpRequest request, Sweeper sweeper, ILoggerFactory logs)
+    static async Task<IResult> RunAsync(HttpRequest request, ILoggerFactory logs, string duty, Func<CancellationToken, Task<string>> run)
     {
         // Only the local Functions host (or an operator on the machine) may trigger it.
         if (request.HttpContext.Connection.RemoteIpAddress is not { } caller || !System.Net.IPAddress.IsLoopback(caller)) return Results.NotFound();
@@ -25,13 +29,13 @@ public static class TimerInvocation
         var pastDue = await ReadIsPastDueAsync(request);
         try
         {
-            var report = await sweeper.RunOnceAsync(request.HttpContext.RequestAborted);
+            var report = await run(request.HttpContext.RequestAborted);
             return Respond(StatusCodes.Status200OK, (pastDue ? "timer past due; " : "") + report);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogError(e, "Sweep invocation failed");
-            return Respond(StatusCodes.Status500InternalServerError, "sweep failed: " + e.GetType().Name);
+            log.LogError(e, "Timer invocation ({Duty}) failed", duty);
+            return Respond(StatusCodes.Status500InternalServerError, $"{duty} failed: " + e.GetType().Name);
         }
     }
 

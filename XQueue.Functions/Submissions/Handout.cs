@@ -54,7 +54,7 @@ public sealed class Handout(
             }
             if (verdict == Verdict.Poison)
             {
-                await FailAsync(work, submission!, message, cancellationToken);
+                await FailAsync(work, submission!, message.MessageId, message.PopReceipt, cancellationToken);
                 return null;
             }
 
@@ -145,13 +145,20 @@ public sealed class Handout(
     }
 
     // Pulled more than MaxFailures times without a result: stop handing it out and tell the LMS (legacy notice).
-    async Task FailAsync(QueueClient work, Submission submission, ReceivedMessage message, CancellationToken cancellationToken)
+    async Task FailAsync(QueueClient work, Submission submission, string messageId, string popReceipt, CancellationToken cancellationToken)
     {
         await failedIndex.AddAsync(submission, time.GetUtcNow(), cancellationToken);
         var failed = await results.RecordAsync(submission, FailureNotice.Body, SubmissionStatus.Failed, cancellationToken);
         if (failed is null) return;
-        await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        await work.DeleteAsync(messageId, popReceipt, cancellationToken);
         await inflight.ClearAsync(work.Name, submission.Id, cancellationToken);
         log.LogWarning("Submission {SubmissionId} on {Queue} failed after {Pulls} unanswered pulls", submission.Id, submission.Queue, submission.Pulls);
     }
+
+    /// <summary>
+    /// Push dispatch's hook: fails a submission it holds by a pull (as read after the pull: its message and
+    /// pop receipt) the way the poison rule would, after its last failed attempt rather than on one more pull.
+    /// </summary>
+    public Task FailNowAsync(Submission held, CancellationToken cancellationToken = default) =>
+        FailAsync(catalog.WorkQueue(held.Queue), held, held.MessageId!, held.PopReceipt!, cancellationToken);
 }

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Configuration;
+using XQueue.Functions.Submissions;
+
+namespace XQueue.Functions.Push;
+
+/// <summary>
+/// One push: a submission is taken from a push queue by the same pull a grader makes (lease = processing delay,
+/// fresh key, attempts counted, stale messages dropped, poison failed), POSTed to the queue's grader, and a 200
+/// reply is accepted like a put_result with the pull's key, so it is delivered like any other result.
+/// A failed attempt hides the work message for the backoff: the retry waits in storage, costs nothing meanwhile,
+/// and survives a restart. Attempts are the submission's pulls: the MaxFailures-th fails it at once.
+/// Slots bound the pushes in flight per queue in this instance, loops and timer passes together.
+/// </summary>
+public sealed class PushDispatcher(
+    GraderPulls pulls, Handout handout, ResultIntake intake, SubmissionStore store, QueueCatalog catalog, InflightIndex inflight,
+    GraderPush grader, IOptions<XQueueOptions> options, TimeProvider time, ILogger<PushDispatcher> log)
+{
+    /// <summary>The history kind of a failed attempt (the dashboard's timeline shows its detail).</summary>
+    public const string EventKind = "push";
+
+    /// <summary>Recorded as the "grader" of each pull, beside the grader's host and port.</summary>
+    public const string Puller = "push dispatch";
+
+    readonly Dictionary<string, Uri> urls = options.Value.Queues
+        .Where(queue => !string.IsNullOrEmpty(queue.Value.PushUrl))
+        .ToDictionary(queue => queue.Key, queue => new Uri(queue.Value.PushUrl!), StringComparer.Ordinal);
+
+    readonly Dictionary<string, SemaphoreSlim> slots = options.Value.Queues
+        .Where(queue => !string.IsNullOrEmpty(queue.Value.PushUrl))
+        .ToDictionary(queue => queue.Key, _ => new SemaphoreSlim(options.Value.Push.Concurrency), StringComparer.Ordinal);
+
+    PushOptions Push => options.Value.Push;
+    int MaxAttempts => options.Value.MaxFailures;
+
+    public IReadOnlyCollection<string> Queues => urls.Keys;
+
+    /// <summary>Pushes the next submission of <paramref name="queue"/>, once one of its slots is free within <paramref name="slotWait"/>.</summary>
+    public async Task<PushOutcome> PushNextAsync(string queue, TimeSpan slotWait, CancellationToken cancellationToken = default)
+    {
+        var slot = slots[queue];
+        if (!await slot.WaitAsync(slotWait, cancellationToken)) return PushOutcome.NoSlot;
+        try
+        {
+            return await PushAsync(queue, urls[queue], cancellationToken);
+        }
+        finally
+        {
+            slot.Release();
+        }
+    }
+
+    async Task<PushOutcome> PushAsync(string queue, Uri url, CancellationToken cancellationToken)
+    {
+        PulledSubmission? pulled;
+        try
+        {
+            pulled = await pulls.PullAsync(queue, Puller, url.Authority, cancellationToken);
+        }
+        catch (SubmissionUnreadableException)
+        {
+            return PushOutcome.Retrying; // logged by the pull; it comes back after the lease, and the poison rule ends it
+        }
+        if (pulled is null) return PushOutcome.Empty;
+
+        // The pull hands out no message or count; the entity has both (and is read for nothing else).
+        var held = await store.GetAsync(pulled.Id, cancellationToken);
+        if (held is null || held.PullKey != pulled.Key) return PushOutcome.Superseded;
+        if (held.Pulls > MaxAttempts)
+        {
+            // Attempts used up without a POST of ours: an instance that died mid-push, or pull graders on this queue.
+            await handout.FailNowAsync(held, cancellationToken);
+            return PushOutcome.Failed;
+        }
+
+        var response = await grader.PostAsync(url, pulled, cancellationToken);
+        return response.Graded
+            ? await AcceptAsync(pulled, response.Reply!, cancellationToken)
+            : await AttemptFailedAsync(held, response.Error!, cancellationToken);
+    }
+
+    async Task<PushOutcome> AcceptAsync(PulledSubmission pulled, string reply, CancellationToken cancellationToken)
+    {
+        var outcome = await intake.AcceptAsync(pulled.Id, pulled.Key, reply, _ => true, cancellationToken);
+        if (outcome == ResultOutcome.Accepted) return PushOutcome.Graded;
+        log.LogWarning("The push grader's reply for submission {SubmissionId} was not kept ({Outcome}): the submission changed meanwhile",
+            pulled.Id, outcome);
+        return PushOutcome.Superseded;
+    }
+
+    async Task<PushOutcome> AttemptFailedAsync(Submission held, string error, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var attempt = held.Pulls;
+        var detail = $"push attempt {attempt} of {MaxAttempts} failed: {error}";
+        if (attempt >= MaxAttempts)
+        {
+            // The event rides on the failing write (same ETag), so it costs no storage call of its own.
+            await handout.FailNowAsync(held with { History = SubmissionEvent.Append(held.History, new(now, EventKind, Puller, detail)) }, cancellationToken);
+            log.LogWarning("Push of submission {SubmissionId} on {Queue} failed ({Error}): attempt {Attempt} of {MaxAttempts}, the LMS gets the failure notice",
+                held.Id, held.Queue, error, attempt, MaxAttempts);
+            return PushOutcome.Failed;
+        }
+
+        var delay = Backoff(attempt);
+        var work = catalog.WorkQueue(held.Queue);
+        Storage.UpdatedMessage hidden;
+        try
+        {
+            hidden = await work.UpdateVisibilityAsync(held.MessageId!, held.PopReceipt!, delay, cancellationToken);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 400 or 404)
+        {
+            return PushOutcome.Superseded; // the message was deleted (retired by an operator) or is someone else's now
+        }
+        // Waiting for its next attempt, the submission is queued again: pending, no key, not in flight.
+        await store.UpdateAsync(held, current => current.PullKey != held.PullKey ? null : current with
+        {
+            Status = SubmissionStatus.Pending,
+            PullKey = null,
+            PopReceipt = hidden.PopReceipt,
+            LeaseUntil = null,
+            StatusAt = now,
+            History = SubmissionEvent.Append(current.History, new(now, EventKind, Puller, $"{detail}; next attempt in {delay.TotalSeconds:F0} s")),
+        }, cancellationToken);
+        await inflight.ClearAsync(work.Name, held.Id, cancellationToken);
+        log.LogWarning("Push of submission {SubmissionId} on {Queue} failed ({Error}): attempt {Attempt} of {MaxAttempts}, next in {Delay}",
+            held.Id, held.Queue, error, attempt, MaxAttempts, delay);
+        return PushOutcome.Retrying;
+    }
+
+    TimeSpan Backoff(int failedAttempts)
+    {
+        var exponential = Push.RetryBase * Math.Pow(2, Math.Min(failedAttempts - 1, 20));
+        var capped = exponential < Push.RetryMax ? exponential : Push.RetryMax;
+        // Jitter spreads the retries of a whole wave after a grader outage.
+        var jittered = capped * (0.8 + 0.4 * Random.Shared.NextDouble());
+        return jittered < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : jittered;
+    }
+}
