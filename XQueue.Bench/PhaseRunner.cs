@@ -8,6 +8,8 @@ namespace XQueue.Bench;
 /// Runs the selected phases one after another, each into its own section of the summary. A phase that
 /// throws leaves its error there and the others still run. Every phase's wall time is recorded, with the
 /// load average as it began (other work on the machine shows there) and its HTTP attempts (<see cref="HttpAttempts"/>).
+/// A phase may run beside another (the idle graders beside the wave): the summary is written under a lock, and
+/// the HTTP attempts of overlapping phases are counted in both.
 /// </summary>
 public sealed class PhaseRunner(BenchOptions options, JsonObject summary, HttpAttempts http)
 {
@@ -23,24 +25,27 @@ public sealed class PhaseRunner(BenchOptions options, JsonObject summary, HttpAt
         try
         {
             var result = await measure();
-            summary[name] = toJson(result);
+            lock (summary) summary[name] = toJson(result);
             return result;
         }
         catch (Exception e)
         {
-            summary[name] = new JsonObject { ["error"] = $"{e.GetType().Name}: {e.Message}" };
+            lock (summary) summary[name] = new JsonObject { ["error"] = $"{e.GetType().Name}: {e.Message}" };
             Console.Error.WriteLine($"[bench] {name} failed: {e}");
             return null;
         }
         finally
         {
-            timings[name] = new JsonObject
+            lock (summary)
             {
-                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                ["loadAverageBefore"] = load,
-                ["httpAttempts"] = HttpAttempts.Since(httpBefore, http.Snapshot()),
-            };
-            summary["phases"] = timings.DeepClone();
+                timings[name] = new JsonObject
+                {
+                    ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                    ["loadAverageBefore"] = load,
+                    ["httpAttempts"] = HttpAttempts.Since(httpBefore, http.Snapshot()),
+                };
+                summary["phases"] = timings.DeepClone();
+            }
             Console.Error.WriteLine($"[bench] {name} done in {clock.Elapsed.TotalSeconds:F1} s");
         }
     }

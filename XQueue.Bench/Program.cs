@@ -37,7 +37,6 @@ var depth = cycles?.Depth; // measured in the same rigs
 if (depth is not null) summary["depth"] = depth.ToJson();
 var duplicates = await phases.RunAsync("duplicates", () => DuplicateDeliveries.MeasureAsync(options), r => r.ToJson());
 var calls = await phases.RunAsync("calls", () => StorageCallsPerSubmission.MeasureAsync(options), r => r.ToJson());
-var idle = await phases.RunAsync("idle", () => IdleGraders.MeasureAsync(options), r => r.ToJson());
 var e2e = await phases.RunAsync("e2e", () => EndToEnd.MeasureAsync(options), r => r.ToJson());
 
 // The same storage calls without the service: the floor it is compared to.
@@ -45,9 +44,13 @@ var floor = await phases.RunAsync("floor", () => RawFloor.MeasureAsync(options),
 var floorFraction = Comparison.FloorFraction(cycles, floor);
 if (floorFraction is not null) summary["serviceVsFloor"] = floorFraction.ToJson();
 
-// Last, and bounded by what is left of the budget: an exam deadline.
+// Last, and bounded by what is left of the budget: an exam deadline. Beside it, idle graders for a minute: they
+// cost the machine next to nothing and are measured in storage calls their own requests make (the wave's rig
+// does not name its requests, so none of its calls are filed under theirs), not in time.
+var idleRun = phases.RunAsync("idle", () => IdleGraders.MeasureAsync(options), r => r.ToJson());
 var waveLimit = budget.Allow(options.Seconds(330, 60), reserve: ExamWave.DeliveryGrace + TimeSpan.FromSeconds(10));
 var wave = await phases.RunAsync("wave", () => ExamWave.MeasureAsync(options, waveLimit), r => r.ToJson());
+var idle = await idleRun;
 
 // Opt-in only (--phases dashboard): 100,000 submissions written straight into storage, then every dashboard view timed.
 var dashboard = await phases.RunAsync("dashboard", () => DashboardViews.MeasureAsync(options), r => r.ToJson());

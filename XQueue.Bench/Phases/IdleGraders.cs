@@ -10,6 +10,7 @@ namespace XQueue.Bench.Phases;
 /// (get_submission with <c>wait=20</c>, again at once after each empty answer). The service's own storage-call
 /// counter files their calls apart (<see cref="StorageCallMeter"/> names a request with <c>wait</c> separately);
 /// both are scaled to an hour. The sweep is set to its longest interval so that it stays out of the count.
+/// The phase runs beside the exam wave (see Program.cs): counts of calls do not depend on the machine's load.
 /// </summary>
 public sealed record IdleGraders(double Seconds, IdleGraders.Grader Polling, IdleGraders.Grader LongPolling)
 {
@@ -34,7 +35,7 @@ public sealed record IdleGraders(double Seconds, IdleGraders.Grader Polling, Idl
 
     public static async Task<IdleGraders> MeasureAsync(BenchOptions options)
     {
-        var duration = options.Seconds(60, 12);
+        var duration = options.Seconds(120, 12);
         var wait = options.Quick ? 4.0 : 20.0;
         using var meter = new StorageCallMeter();
         await using var rig = await BenchRig.StartAsync([PollQueue, WaitQueue], TimeSpan.FromMinutes(10),
