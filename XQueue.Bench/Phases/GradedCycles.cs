@@ -86,9 +86,7 @@ public sealed record GradedCycles(IReadOnlyList<GradedCycles.Run> Runs, LatencyV
     static async Task<Run> RunAsync(BenchRig rig, int depth, int graders, int cycles, TimeSpan limit, int pullSize = 1)
     {
         var before = rig.Lms.Received.Count;
-        var graded = pullSize == 1
-            ? await GradedRun.RunAsync(rig, Queue, graders, cycles, limit)
-            : await BulkGradedRun.RunAsync(rig, Queue, graders, pullSize, cycles, limit);
+        var graded = await GradedRun.RunAsync(rig, Queue, graders, cycles, limit, pullSize);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var delivered = await rig.WaitForCallbacksAsync(before + graded.Cycles, TimeSpan.FromSeconds(60));
         return new Run(depth, graded, clock.Elapsed.TotalSeconds, delivered);

@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 namespace XQueue.Bench.Rig;
 
 /// <summary>
-/// Graders draining one queue as xqueue-watcher does (get_submission, then put_result at once), until
-/// <c>cycles</c> submissions are graded, the queue is empty or the time limit passes.
+/// Graders draining one queue as xqueue-watcher does (get_submission, then put_result at once), or in bulk
+/// (get_submissions, then one put_results), until <c>cycles</c> submissions are graded, the queue is empty or
+/// the time limit passes.
 /// </summary>
 public sealed class GradedRun
 {
@@ -19,12 +20,14 @@ public sealed class GradedRun
     public required IReadOnlyList<long> HandedOut { get; init; }
     public required bool HitTimeLimit { get; init; }
 
-    /// <summary>Submissions asked for per pull: 1 for get_submission, N for get_submissions (see <see cref="BulkGradedRun"/>).</summary>
+    /// <summary>Submissions asked for per pull: 1 for get_submission, N for get_submissions.</summary>
     public int PullSize { get; init; } = 1;
 
     public double CyclesPerSecond => Cycles / Elapsed.TotalSeconds;
 
-    public static async Task<GradedRun> RunAsync(BenchRig rig, string queue, int graders, int cycles, TimeSpan limit)
+    /// <param name="pullSize">1: get_submission and put_result per submission; more: get_submissions for up to that
+    /// many, then one put_results for them (latencies are then per request, not per submission).</param>
+    public static async Task<GradedRun> RunAsync(BenchRig rig, string queue, int graders, int cycles, TimeSpan limit, int pullSize = 1)
     {
         var clients = await Task.WhenAll(Enumerable.Range(0, graders).Select(_ => rig.NewGraderAsync()));
         LatencySample get = new(), put = new(), cycle = new();
@@ -35,15 +38,16 @@ public sealed class GradedRun
         {
             await Task.WhenAll(clients.Select(async grader =>
             {
-                while (clock.Elapsed < limit && Interlocked.Decrement(ref remaining) >= 0)
+                while (clock.Elapsed < limit && Reserve(ref remaining, pullSize) is var wanted and > 0)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    var pulled = await grader.GetSubmissionAsync(queue);
+                    var pulled = await PullAsync(grader, queue, wanted);
                     get.AddSince(start);
-                    if (pulled is null) break;
-                    handedOut.Enqueue(pulled.Id);
+                    Interlocked.Add(ref remaining, wanted - pulled.Count); // what the queue did not have
+                    if (pulled.Count == 0) break;
+                    foreach (var submission in pulled) handedOut.Enqueue(submission.Id);
                     var putStart = Stopwatch.GetTimestamp();
-                    await grader.PutResultAsync(pulled);
+                    await AnswerAsync(grader, pulled, pullSize);
                     put.AddSince(putStart);
                     cycle.AddSince(start);
                 }
@@ -57,7 +61,8 @@ public sealed class GradedRun
         return new GradedRun
         {
             Graders = graders,
-            Cycles = cycle.Count,
+            PullSize = pullSize,
+            Cycles = handedOut.Count,
             Elapsed = elapsed,
             GetSubmission = get,
             PutResult = put,
@@ -66,6 +71,24 @@ public sealed class GradedRun
             HitTimeLimit = elapsed >= limit,
         };
     }
+
+    // Takes up to pullSize of the cycles left, so that concurrent graders never grade more than asked for.
+    static int Reserve(ref int remaining, int pullSize)
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref remaining);
+            var take = Math.Min(left, pullSize);
+            if (take <= 0) return 0;
+            if (Interlocked.CompareExchange(ref remaining, left - take, left) == left) return take;
+        }
+    }
+
+    static async Task<IReadOnlyList<Pulled>> PullAsync(GraderSimulator grader, string queue, int n) =>
+        n == 1 ? (await grader.GetSubmissionAsync(queue) is { } one ? [one] : []) : await grader.GetSubmissionsAsync(queue, n);
+
+    static Task AnswerAsync(GraderSimulator grader, IReadOnlyList<Pulled> pulled, int pullSize) =>
+        pullSize == 1 ? grader.PutResultAsync(pulled[0]) : grader.PutResultsAsync(pulled);
 
     public JsonObject ToJson() => new()
     {
