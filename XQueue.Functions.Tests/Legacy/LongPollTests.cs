@@ -68,11 +68,12 @@ public sealed class LongPollTests(ITestOutputHelper output)
 
         Assert.Equal("{\"return_code\": 1, \"content\": \"Queue 'test-pull' is empty\"}", reply.RawBody);
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(2.5));
-        // Looks at 0, 0.5 and 1.0 s (none at the deadline: the next poll looks at once; two if looks are slow),
-        // and at most one backlog query (rechecks never query it; the first look only when it was not found empty lately).
+        // Looks at 0, 0.5 and 1.0 s at most (none at the deadline: the next poll looks at once; fewer when a look is
+        // slow, as on a loaded machine), and at most one backlog query (rechecks never query it; the first look only
+        // when it was not found empty lately). That rechecks do look is shown by the test of work from another instance.
         var (looks, backlogQueries) = (calls.Count("queue.receive", work) - receives, calls.Count("table.query", backlog) - queries);
         output.WriteLine($"idle 1.5 s long-poll: {looks} receives, {backlogQueries} backlog queries");
-        Assert.True(looks is 2 or 3, $"{looks} receives");
+        Assert.True(looks is >= 1 and <= 3, $"{looks} receives");
         Assert.True(backlogQueries <= 1, $"{backlogQueries} backlog queries");
 
         clock.Restart();

@@ -28,11 +28,16 @@ public sealed class OtlpExportTests
         {
             [key] = collector.BaseAddress.AbsoluteUri, ["XQueue:Metrics:ExportInterval"] = "00:00:01",
         });
+        // Another app in the same process that stops must not end this app's streams (they share instrument names).
+        await (await TestService.StartAsync()).DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // an export sees the other app's instruments gone
+
         await rig.SubmitAsync(1, "graded", "print(1)");
         await rig.SubmitAsync(2, "waiting", "print(2)");
         var pull = await Pull.NextAsync(rig.Watcher);
-        await rig.Watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "ok"));
-        await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        Assert.NotNull(pull);
+        Assert.Equal(0, (await rig.Watcher.PutResultAsync(pull.Header, Pull.Result(true, 1, "ok")))?.ReturnCode);
+        Assert.Single(await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10)));
 
         // Exports are cumulative: wait for one that has seen the whole flow.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

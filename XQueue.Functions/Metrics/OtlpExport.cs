@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -13,7 +14,14 @@ namespace XQueue.Functions.Metrics;
 /// storage request counter, ASP.NET Core's request durations (per route: the legacy endpoints) and HttpClient's
 /// (storage and LMS calls). The provider lives as long as the app; stopping flushes what is left.
 /// </summary>
-public sealed class OtlpExport(IOptions<XQueueOptions> options, XQueueMetrics metrics, InstanceIdentity instance, ILogger<OtlpExport> log)
+/// <remarks>
+/// The SDK subscribes by meter name across the whole process, and instruments of the same name share one stream.
+/// Where a process hosts more than one app (the tests do), another app's meters would be exported as this app's,
+/// and that app stopping would end the shared streams. So meters made by another app's
+/// <see cref="IMeterFactory"/> are dropped; process-wide meters (storage requests, HttpClient) are kept.
+/// </remarks>
+public sealed class OtlpExport(
+    IOptions<XQueueOptions> options, XQueueMetrics metrics, IMeterFactory meterFactory, InstanceIdentity instance, ILogger<OtlpExport> log)
     : IHostedService, IDisposable
 {
     public static readonly string[] Meters = [XQueueMetrics.MeterName, RequestCountingPolicy.MeterName, "Microsoft.AspNetCore.Hosting", "System.Net.Http"];
@@ -29,6 +37,7 @@ public sealed class OtlpExport(IOptions<XQueueOptions> options, XQueueMetrics me
         provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(resource => resource.AddService("xqueue", serviceInstanceId: instance.Id))
             .AddMeter(Meters)
+            .AddView(instrument => instrument.Meter.Scope is IMeterFactory other && other != meterFactory ? MetricStreamConfiguration.Drop : null)
             .AddOtlpExporter((exporter, reader) =>
             {
                 exporter.Endpoint = url;
