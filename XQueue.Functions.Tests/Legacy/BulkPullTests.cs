@@ -1,3 +1,4 @@
+using System.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using XQueue.Functions.Tests.Infrastructure;
@@ -108,6 +109,16 @@ public sealed class BulkPullTests
         var (status, reply) = await raw.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal("{\"return_code\": 1, \"content\": \"Incorrect reply format\"}", reply);
+
+        // Chunked, so no length is declared: Kestrel's request limit stops the read part way, and the whole request
+        // is refused (read whole, this valid list would get a per-item refusal instead).
+        var oversizedList = Encoding.ASCII.GetBytes("[{\"xqueue_header\": {\"submission_id\": 1, \"submission_key\": \"k\"}, \"xqueue_body\": \"" +
+            new string('a', 49 * 1024 * 1024) + "\"}]");
+        var chunked = new HttpRequestMessage(HttpMethod.Post, "/xqueue/put_results/") { Content = new ByteArrayContent(oversizedList) };
+        chunked.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        chunked.Headers.TransferEncodingChunked = true;
+        var (chunkedStatus, chunkedReply) = await raw.SendAsync(chunked);
+        Assert.Equal((HttpStatusCode.OK, "{\"return_code\": 1, \"content\": \"Incorrect reply format\"}"), (chunkedStatus, chunkedReply));
     }
 
     [Theory]

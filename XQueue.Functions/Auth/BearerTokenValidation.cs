@@ -19,7 +19,7 @@ public static class BearerTokenValidation
     public static TokenValidationParameters Parameters(JwtOptions options) => new()
     {
         ValidIssuers = Issuers(options),
-        ValidAudiences = Entries(options.Audience),
+        ValidAudiences = CommaList.Entries(options.Audience),
         ValidAlgorithms = [SymmetricAlgorithm, .. AsymmetricAlgorithms],
         IssuerSigningKeys = [.. SymmetricKeys(options), .. InlineLmsKeys(options)],
         ValidateIssuer = true,
@@ -36,7 +36,7 @@ public static class BearerTokenValidation
 
     /// <summary>The HS256 keys, newest (the signing one) first.</summary>
     public static IReadOnlyList<SymmetricSecurityKey> SymmetricKeys(JwtOptions options) =>
-        Entries(options.SigningKeys).Select(key => new SymmetricSecurityKey(Convert.FromBase64String(key))).ToArray();
+        CommaList.Entries(options.SigningKeys).Select(key => new SymmetricSecurityKey(Convert.FromBase64String(key))).ToArray();
 
     /// <summary>Signing keys of a JWKS, asymmetric only: a symmetric key published there would open HS/RS confusion.</summary>
     public static IEnumerable<SecurityKey> AsymmetricKeys(JsonWebKeySet jwks) =>
@@ -51,6 +51,4 @@ public static class BearerTokenValidation
 
     static string[] Issuers(JwtOptions options) =>
         string.IsNullOrEmpty(options.LmsIssuer) ? [options.Issuer] : [options.Issuer, options.LmsIssuer];
-
-    static string[] Entries(string? setting) => PrincipalList.Entries(setting).ToArray();
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using XQueue.Functions.Configuration;
 
 namespace XQueue.Functions.Auth;
 
@@ -19,7 +20,7 @@ public sealed class PrincipalList
 
     public static PrincipalList Parse(string? setting)
     {
-        var entries = Entries(setting);
+        var entries = CommaList.Entries(setting);
         if (entries.Count == 0 || entries.Contains("*")) return Everyone;
         var list = new PrincipalList(everyone: false);
         foreach (var entry in entries)
@@ -30,9 +31,6 @@ public sealed class PrincipalList
         }
         return list;
     }
-
-    public static IReadOnlyList<string> Entries(string? setting) =>
-        (setting ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public bool Contains(ClaimsPrincipal user) =>
         everyone ||

@@ -44,7 +44,7 @@ public sealed class QueueAccess
         if (!Holds(user, right)) return false;
         if (IsSession(user) && permissive) return true;
         if (!IsSession(user) && user.FindAll(QueuesClaim).ToList() is { Count: > 0 } only &&
-            !only.Any(claim => claim.Value.Split(',', StringSplitOptions.TrimEntries).Contains(queue, StringComparer.Ordinal)))
+            !only.Any(claim => CommaList.Entries(claim.Value).Contains(queue, StringComparer.Ordinal)))
         {
             return false;
         }

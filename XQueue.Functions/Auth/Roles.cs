@@ -1,6 +1,8 @@
+using XQueue.Functions.Configuration;
+
 namespace XQueue.Functions.Auth;
 
-/// <summary>Roles a user can hold. Recorded now; enforced per endpoint in the auth release.</summary>
+/// <summary>Roles a session user can hold; each grants one <see cref="Right"/> (<see cref="Rights.RoleFor"/>).</summary>
 public static class Roles
 {
     public const string Submit = "submit";
@@ -10,7 +12,7 @@ public static class Roles
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Submit, Grade, Admin };
 
     public static IReadOnlyList<string> Parse(string? commaList) =>
-        (commaList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        CommaList.Entries(commaList)
             .Select(role => role.ToLowerInvariant())
             .Distinct()
             .Order(StringComparer.Ordinal)

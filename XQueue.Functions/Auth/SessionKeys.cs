@@ -28,7 +28,7 @@ public sealed class SessionKeys(StorageAccount storage, IOptions<XQueueOptions> 
         if (options.Value.Sessions.SigningKey is { Length: > 0 } configured)
         {
             current = Convert.FromBase64String(configured);
-            Accepted = [current, .. PrincipalList.Entries(options.Value.Sessions.PreviousSigningKeys).Select(Convert.FromBase64String)];
+            Accepted = [current, .. CommaList.Entries(options.Value.Sessions.PreviousSigningKeys).Select(Convert.FromBase64String)];
             return;
         }
 

@@ -18,7 +18,7 @@ public static class TokenCommand
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var line = CommandLine.Parse(args, "--sub", "--scope", "--queues", "--ttl");
-        var scopes = PrincipalList.Entries(line.Option("scope")?.Replace(' ', ','));
+        var scopes = CommaList.Entries(line.Option("scope")?.Replace(' ', ','));
         var ttl = CommandLine.Duration(line.Option("ttl") ?? "30d");
         if (line.Words is not ["issue"] || string.IsNullOrWhiteSpace(line.Option("sub")) || scopes.Count == 0 ||
             scopes.Any(scope => !Scopes.All.Contains(scope)) || ttl is null || ttl > MaxLifetime)
@@ -37,11 +37,11 @@ public static class TokenCommand
 
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["scope"] = string.Join(' ', scopes), ["jti"] = Guid.NewGuid().ToString("N") };
-        if (PrincipalList.Entries(line.Option("queues")) is { Count: > 0 } queues) claims[QueueAccess.QueuesClaim] = queues.ToArray();
+        if (CommaList.Entries(line.Option("queues")) is { Count: > 0 } queues) claims[QueueAccess.QueuesClaim] = queues.ToArray();
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = jwt.Issuer,
-            Audience = PrincipalList.Entries(jwt.Audience)[0],
+            Audience = CommaList.Entries(jwt.Audience)[0],
             Subject = new ClaimsIdentity([new Claim("sub", line.Option("sub")!)]),
             Claims = claims,
             IssuedAt = now,

@@ -1,12 +1,13 @@
 using System.Net;
 using Microsoft.IdentityModel.Tokens;
+using XQueue.Functions.Auth;
 
 namespace XQueue.Functions.Configuration;
 
 /// <summary>Start-up checks of the auth settings (JWT, throttling, access lists, callback hosts); each message names its key.</summary>
 public static class AuthOptionsChecks
 {
-    public static void Check(XQueueOptions options, Action<bool, string> check, Func<string?, bool> isUnresolvedReference)
+    public static void Check(XQueueOptions options, Action<bool, string> check)
     {
         foreach (var (queue, settings) in options.Queues)
         {
@@ -16,9 +17,9 @@ public static class AuthOptionsChecks
 
         var jwt = options.Jwt;
         check(!string.IsNullOrWhiteSpace(jwt.Issuer), "XQueue:Jwt:Issuer must not be empty.");
-        check(Entries(jwt.Audience).Length > 0, "XQueue:Jwt:Audience must name at least one audience.");
-        check(!isUnresolvedReference(jwt.SigningKeys), "XQueue:Jwt:SigningKeys is an unresolved Key Vault reference (set the secret, then refresh the app's references).");
-        if (!isUnresolvedReference(jwt.SigningKeys)) CheckKeys(jwt.SigningKeys, "XQueue:Jwt:SigningKeys", check);
+        check(CommaList.Entries(jwt.Audience).Count > 0, "XQueue:Jwt:Audience must name at least one audience.");
+        check(!XQueueOptionsValidator.IsUnresolvedReference(jwt.SigningKeys), "XQueue:Jwt:SigningKeys is an unresolved Key Vault reference (set the secret, then refresh the app's references).");
+        if (!XQueueOptionsValidator.IsUnresolvedReference(jwt.SigningKeys)) CheckKeys(jwt.SigningKeys, "XQueue:Jwt:SigningKeys", check);
         var lmsKeys = !string.IsNullOrWhiteSpace(jwt.LmsJwks) || !string.IsNullOrWhiteSpace(jwt.LmsJwksUrl);
         check(lmsKeys == !string.IsNullOrWhiteSpace(jwt.LmsIssuer),
             "XQueue:Jwt:LmsIssuer and XQueue:Jwt:LmsJwks (or LmsJwksUrl) go together: the LMS's tokens are accepted only under its issuer, with its keys.");
@@ -36,20 +37,20 @@ public static class AuthOptionsChecks
         CheckRate(options.Throttling.Submits, "Submits", check);
         CheckRate(options.Throttling.LoginFailures, "LoginFailures", check);
 
-        foreach (var host in Entries(options.CallbackHosts))
+        foreach (var host in CommaList.Entries(options.CallbackHosts))
         {
             var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
             check(Uri.CheckHostName(name.Trim('[', ']')) != UriHostNameType.Unknown || IPAddress.TryParse(name.Trim('[', ']'), out _),
                 $"XQueue:CallbackHosts has '{host}', which is not a host name, *.domain or IP address (no scheme, port or path).");
         }
 
-        check(!isUnresolvedReference(options.Sessions.PreviousSigningKeys), "XQueue:Sessions:PreviousSigningKeys is an unresolved Key Vault reference.");
-        if (!isUnresolvedReference(options.Sessions.PreviousSigningKeys)) CheckKeys(options.Sessions.PreviousSigningKeys, "XQueue:Sessions:PreviousSigningKeys", check);
+        check(!XQueueOptionsValidator.IsUnresolvedReference(options.Sessions.PreviousSigningKeys), "XQueue:Sessions:PreviousSigningKeys is an unresolved Key Vault reference.");
+        if (!XQueueOptionsValidator.IsUnresolvedReference(options.Sessions.PreviousSigningKeys)) CheckKeys(options.Sessions.PreviousSigningKeys, "XQueue:Sessions:PreviousSigningKeys", check);
     }
 
     static void CheckPrincipals(string? setting, string key, Action<bool, string> check)
     {
-        foreach (var entry in Entries(setting))
+        foreach (var entry in CommaList.Entries(setting))
         {
             check(!entry.Any(char.IsWhiteSpace) && !entry.StartsWith('=') && !entry.EndsWith('='),
                 $"{key} has '{entry}': entries are names, token subjects, claim=value or *.");
@@ -58,7 +59,7 @@ public static class AuthOptionsChecks
 
     static void CheckKeys(string? setting, string key, Action<bool, string> check)
     {
-        foreach (var value in Entries(setting))
+        foreach (var value in CommaList.Entries(setting))
         {
             var buffer = new byte[value.Length];
             check(Convert.TryFromBase64String(value, buffer, out var written) && written >= 32, $"{key} must be base64 keys of at least 32 bytes each.");
@@ -79,13 +80,11 @@ public static class AuthOptionsChecks
     {
         try
         {
-            return new JsonWebKeySet(json).GetSigningKeys().Any(key => key is not SymmetricSecurityKey && !(key is JsonWebKey { Kty: "oct" }));
+            return BearerTokenValidation.AsymmetricKeys(new JsonWebKeySet(json)).Any();
         }
         catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException)
         {
             return false;
         }
     }
-
-    static string[] Entries(string? setting) => (setting ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -8,8 +8,7 @@ public sealed class DashboardOptions
     /// <summary>Comma list of users who may delete submissions; each must be a configured user with the admin role.</summary>
     public string? SuperAdmins { get; set; }
 
-    public IReadOnlyList<string> SuperAdminNames =>
-        (SuperAdmins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> SuperAdminNames => CommaList.Entries(SuperAdmins);
 
     public void Validate(XQueueOptions options, List<string> errors)
     {

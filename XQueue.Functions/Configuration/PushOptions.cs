@@ -37,7 +37,7 @@ public sealed class PushOptions
         Between(RetryMax, RetryBase, TimeSpan.FromDays(1), "RetryMax");
         Between(Recheck, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), "Recheck");
 
-        var pushQueues = options.Queues.Where(queue => !string.IsNullOrEmpty(queue.Value.PushUrl)).Select(queue => queue.Key).ToList();
+        var pushQueues = options.Queues.Where(queue => queue.Value.IsPush).Select(queue => queue.Key).ToList();
         if (pushQueues.Count > 0 && options.MaxFailures < 1)
         {
             errors.Add($"XQueue:MaxFailures must be at least 1 when a push queue is declared: it is the number of push attempts (got {options.MaxFailures}).");

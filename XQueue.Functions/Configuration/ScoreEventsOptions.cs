@@ -73,7 +73,7 @@ public sealed partial class ScoreEventsOptions
                      (endpoint.Scheme == Uri.UriSchemeHttps || endpoint.Scheme == Uri.UriSchemeHttp && IsLoopback(endpoint));
             if (!ok) errors.Add("XQueue:ScoreEvents:EventGridEndpoint must be an absolute https URL (http only for a loopback address).");
         }
-        if (EventGridKey?.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
+        if (XQueueOptionsValidator.IsUnresolvedReference(EventGridKey))
         {
             errors.Add("XQueue:ScoreEvents:EventGridKey is an unresolved Key Vault reference (set the secret, then refresh the app's references).");
         }

@@ -79,6 +79,8 @@ public sealed class QueueOptions
     /// <summary>Non-empty makes this a push queue: its submissions are POSTed to this URL (README, "Push graders").</summary>
     public string? PushUrl { get; set; }
 
+    public bool IsPush => !string.IsNullOrEmpty(PushUrl);
+
     public TimeSpan? ProcessingDelay { get; set; }
 
     public TimeSpan? MaxLease { get; set; }

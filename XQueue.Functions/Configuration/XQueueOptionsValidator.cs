@@ -28,7 +28,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         {
             Check(queue.Length is > 0 and <= 128 && !queue.Any(char.IsControl),
                 $"XQueue:Queues:{queue} is not a valid queue name (1-128 characters, no control characters).");
-            if (!string.IsNullOrEmpty(settings.PushUrl))
+            if (settings.IsPush)
             {
                 Check(Uri.TryCreate(settings.PushUrl, UriKind.Absolute, out var push) && push.Scheme is "http" or "https",
                     $"XQueue:Queues:{queue}:PushUrl must be an absolute http(s) URL.");
@@ -65,7 +65,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
             Check(key is { Length: >= 32 }, "XQueue:Sessions:SigningKey must be base64 of at least 32 bytes.");
         }
 
-        AuthOptionsChecks.Check(options, Check, IsUnresolvedReference);
+        AuthOptionsChecks.Check(options, Check);
 
         var delivery = options.Delivery;
         Between(delivery.Timeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), "Delivery:Timeout");
@@ -86,7 +86,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
 
     // App Service passes a Key Vault reference it could not resolve through as its own text; taken as a
     // password it would become one.
-    static bool IsUnresolvedReference(string? value) =>
+    public static bool IsUnresolvedReference(string? value) =>
         value is not null && value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
     static byte[]? TryBase64(string value)

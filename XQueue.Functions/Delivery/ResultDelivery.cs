@@ -89,13 +89,5 @@ public sealed class ResultDelivery(
     static string Channels(DeliveryRound round) =>
         string.Join(", ", round.Channels.Where(c => c.State == DeliveryState.Delivered).Select(c => DeliveryRound.Name(c.Channel)));
 
-    TimeSpan Backoff(int attempts)
-    {
-        var delivery = options.Value.Delivery;
-        var exponential = delivery.RetryBase * Math.Pow(2, Math.Min(attempts - 1, 30));
-        var capped = exponential < delivery.RetryMax ? exponential : delivery.RetryMax;
-        // Jitter spreads the retries of a whole exam wave after an LMS outage.
-        var jittered = capped * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return jittered < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : jittered;
-    }
+    TimeSpan Backoff(int attempts) => RetryBackoff.After(attempts, options.Value.Delivery.RetryBase, options.Value.Delivery.RetryMax);
 }

@@ -18,6 +18,7 @@ public sealed class ScoreEvent
     // The score message is HTML; the default encoder would turn every '<' into six characters.
     static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    readonly Lock referencing = new();
     Task<byte[]>? referenced;
 
     ScoreEvent(string id, byte[] bytes, byte[] data, Func<byte[], byte[]> withDataRef)
@@ -70,7 +71,7 @@ public sealed class ScoreEvent
     /// </summary>
     public Task<byte[]> ReferencedAsync(Func<ScoreEvent, Task<Uri>> store)
     {
-        lock (Data) return referenced ??= Make();
+        lock (referencing) return referenced ??= Make();
         async Task<byte[]> Make() => WithDataRef(System.Text.Encoding.UTF8.GetBytes((await store(this)).AbsoluteUri));
     }
 

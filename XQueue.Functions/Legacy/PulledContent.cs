@@ -11,9 +11,12 @@ public static class PulledContent
     public static string Of(PulledSubmission pulled)
     {
         var header = PythonJson.Dumps(("submission_id", pulled.Id), ("submission_key", pulled.Key));
-        var files = PythonJson.Dumps(pulled.FileUrls.Select(f => KeyValuePair.Create(f.Key, (object?)f.Value.AbsoluteUri)));
-        return PythonJson.Dumps(("xqueue_header", header), ("xqueue_body", pulled.Body), ("xqueue_files", files));
+        return PythonJson.Dumps(("xqueue_header", header), ("xqueue_body", pulled.Body), ("xqueue_files", Files(pulled)));
     }
+
+    /// <summary>The files as the original hands them to graders, pulled or pushed: a JSON object of name → URL, as a string.</summary>
+    public static string Files(PulledSubmission pulled) =>
+        PythonJson.Dumps(pulled.FileUrls.Select(f => KeyValuePair.Create(f.Key, (object?)f.Value.AbsoluteUri)));
 
     public static string List(IEnumerable<PulledSubmission> pulled) => PythonJson.List(pulled.Select(Of));
 }

@@ -47,18 +47,17 @@ public static class PutResultsEndpoint
     }
 
     /// <returns>One entry per item (null for an item that is not a valid reply); null when the request as a whole is not a list of replies.</returns>
+    /// <remarks>A body past the request limit without a declared length (chunked) is stopped by Kestrel's own limit.</remarks>
     static async Task<IReadOnlyList<(long Id, string Key, string Body)?>?> ReadItemsAsync(HttpRequest request)
     {
-        var bytes = await ReadBodyAsync(request);
-        if (bytes is null) return null;
         try
         {
-            using var json = JsonDocument.Parse(bytes);
+            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() > MaxItems) return null;
             return root.EnumerateArray().Select(ReadItem).ToList();
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or BadHttpRequestException or IOException)
         {
             return null;
         }
@@ -75,26 +74,5 @@ public static class PutResultsEndpoint
         var header = headerValue.ValueKind == JsonValueKind.String ? ReplyHeader.Parse(headerValue.GetString()) : ReplyHeader.Parse(headerValue);
         var body = bodyValue.GetString()!;
         return header is { } h && body.Length <= LegacyLimits.BodyChars ? (h.Id, h.Key, body) : null;
-    }
-
-    // Read whole, but never more than the request limit (a chunked body declares no length).
-    static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > LegacyLimits.RequestBytes) return null;
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (Exception e) when (e is BadHttpRequestException or IOException)
-        {
-            return null;
-        }
-        return buffer.ToArray();
     }
 }

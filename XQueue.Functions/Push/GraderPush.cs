@@ -26,9 +26,8 @@ public sealed class GraderPush(IHttpClientFactory clients, IOptions<XQueueOption
     public const int MaxReplyBytes = LegacyLimits.BodyChars;
 
     /// <summary>The exact bytes the original sends: Python's json.dumps, files as a JSON string inside (as get_submission nests them).</summary>
-    public static string RequestBody(PulledSubmission pulled) => PythonJson.Dumps(
-        ("xqueue_body", pulled.Body),
-        ("xqueue_files", PythonJson.Dumps(pulled.FileUrls.Select(file => KeyValuePair.Create(file.Key, (object?)file.Value.AbsoluteUri)))));
+    public static string RequestBody(PulledSubmission pulled) =>
+        PythonJson.Dumps(("xqueue_body", pulled.Body), ("xqueue_files", PulledContent.Files(pulled)));
 
     public async Task<PushResponse> PostAsync(Uri url, PulledSubmission pulled, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Delivery;
 using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Push;
@@ -22,31 +23,28 @@ public sealed class PushDispatcher(
     /// <summary>Recorded as the "grader" of each pull, beside the grader's host and port.</summary>
     public const string Puller = "push dispatch";
 
-    readonly Dictionary<string, Uri> urls = options.Value.Queues
-        .Where(queue => !string.IsNullOrEmpty(queue.Value.PushUrl))
-        .ToDictionary(queue => queue.Key, queue => new Uri(queue.Value.PushUrl!), StringComparer.Ordinal);
-
-    readonly Dictionary<string, SemaphoreSlim> slots = options.Value.Queues
-        .Where(queue => !string.IsNullOrEmpty(queue.Value.PushUrl))
-        .ToDictionary(queue => queue.Key, _ => new SemaphoreSlim(options.Value.Push.Concurrency), StringComparer.Ordinal);
+    // Per push queue: its grader, and the slots that bound its pushes in flight.
+    readonly Dictionary<string, (Uri Url, SemaphoreSlim Slots)> targets = options.Value.Queues
+        .Where(queue => queue.Value.IsPush)
+        .ToDictionary(queue => queue.Key, queue => (new Uri(queue.Value.PushUrl!), new SemaphoreSlim(options.Value.Push.Concurrency)), StringComparer.Ordinal);
 
     PushOptions Push => options.Value.Push;
     int MaxAttempts => options.Value.MaxFailures;
 
-    public IReadOnlyCollection<string> Queues => urls.Keys;
+    public IReadOnlyCollection<string> Queues => targets.Keys;
 
     /// <summary>Pushes the next submission of <paramref name="queue"/>, once one of its slots is free within <paramref name="slotWait"/>.</summary>
     public async Task<PushOutcome> PushNextAsync(string queue, TimeSpan slotWait, CancellationToken cancellationToken = default)
     {
-        var slot = slots[queue];
-        if (!await slot.WaitAsync(slotWait, cancellationToken)) return PushOutcome.NoSlot;
+        var (url, slots) = targets[queue];
+        if (!await slots.WaitAsync(slotWait, cancellationToken)) return PushOutcome.NoSlot;
         try
         {
-            return await PushAsync(queue, urls[queue], cancellationToken);
+            return await PushAsync(queue, url, cancellationToken);
         }
         finally
         {
-            slot.Release();
+            slots.Release();
         }
     }
 
@@ -129,12 +127,5 @@ public sealed class PushDispatcher(
         return PushOutcome.Retrying;
     }
 
-    TimeSpan Backoff(int failedAttempts)
-    {
-        var exponential = Push.RetryBase * Math.Pow(2, Math.Min(failedAttempts - 1, 20));
-        var capped = exponential < Push.RetryMax ? exponential : Push.RetryMax;
-        // Jitter spreads the retries of a whole wave after a grader outage.
-        var jittered = capped * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return jittered < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : jittered;
-    }
+    TimeSpan Backoff(int failedAttempts) => RetryBackoff.After(failedAttempts, Push.RetryBase, Push.RetryMax);
 }

@@ -18,7 +18,7 @@ public sealed class CallbackAllowlist
 
     public CallbackAllowlist(IOptions<XQueueOptions> options)
     {
-        foreach (var entry in Entries(options.Value.CallbackHosts))
+        foreach (var entry in CommaList.Entries(options.Value.CallbackHosts))
         {
             if (entry.StartsWith("*.", StringComparison.Ordinal)) suffixes.Add(entry[1..]);
             else exact.Add(Normalize(entry));
@@ -26,9 +26,6 @@ public sealed class CallbackAllowlist
     }
 
     public bool IsEmpty => exact.Count == 0 && suffixes.Count == 0;
-
-    public static IReadOnlyList<string> Entries(string? setting) =>
-        (setting ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The host name alone, before any address is known.</summary>
     public bool AllowsHost(string host) =>
