@@ -36,6 +36,8 @@ public sealed class BearerTokenTests
         Assert.Equal(new[] { ok, ok, ok, ok }, await StatusesAsync(service, TestTokens.Hs("both", "xqueue:submit xqueue:score")));
         Assert.Equal(new[] { ok, no, no, no }, await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:submit"), "JWT"));
         Assert.Equal(new[] { no, ok, ok, ok }, await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:score"), "JWT"));
+        Assert.Equal(new[] { ok, no, no, no }, await StatusesAsync(service, TestTokens.Rs("lms", "xqueue:submit")));
+        Assert.Equal(new[] { no, ok, ok, ok }, await StatusesAsync(service, TestTokens.Hs("grader-1", "xqueue:score"), "JWT"));
         // A key being rotated out still verifies.
         Assert.Equal(new[] { no, ok, ok, ok }, await StatusesAsync(service, TestTokens.Hs("grader-1", "xqueue:score", key: TestTokens.OldHsKey)));
     }

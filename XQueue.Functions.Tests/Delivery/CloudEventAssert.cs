@@ -1,4 +1,5 @@
 using System.Text.Json;
+using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Functions.Tests.Delivery;
 
@@ -27,8 +28,7 @@ public static class CloudEventAssert
         return cloudEvent.TryGetProperty("data", out var data) ? data.GetProperty("score") : null;
     }
 
-    public static void HasScore(JsonElement score, long submissionId, int userId, string block, string scoreMsg, long pointsEarned,
-        string lmsKey = "k", string queue = "test-pull")
+    public static void HasScore(JsonElement score, long submissionId, int userId, string block, string scoreMsg, long pointsEarned)
     {
         Assert.Equal(
             ["course_id", "module_id", "points_earned", "points_possible", "queue_key", "queue_name", "score_msg", "submission_id", "user_id"],
@@ -40,8 +40,8 @@ public static class CloudEventAssert
         Assert.Equal(submissionId, Integer(score, "submission_id"));
         Assert.Equal(userId.ToString(), Text(score, "user_id"));
         Assert.Equal($"block-v1:MITx+6.00x+2026+type@problem+block@{block}", Text(score, "module_id"));
-        Assert.Equal(lmsKey, Text(score, "queue_key"));
-        Assert.Equal(queue, Text(score, "queue_name"));
+        Assert.Equal("k", Text(score, "queue_key")); // GradingRig's lms_key
+        Assert.Equal(TestService.Queue, Text(score, "queue_name"));
     }
 
     static long Integer(JsonElement score, string name)

@@ -73,9 +73,13 @@ public sealed class ScoreEventPartsTests
         };
         var scoreEvent = ScoreEvent.For(submission, "{\"score\": 1.5}", null, "/xqueue");
         var stores = 0;
-        Task<Uri> Store(ScoreEvent _) { Interlocked.Increment(ref stores); return Task.FromResult(new Uri("https://account.blob.core.windows.net/files/1/event-2.json?sig=x")); }
+        // Still storing when the second channel asks: the two requests overlap, as two channels' attempts do.
+        var stored = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<Uri> Store(ScoreEvent _) { Interlocked.Increment(ref stores); return stored.Task; }
 
-        var referenced = await Task.WhenAll(scoreEvent.ReferencedAsync(Store), scoreEvent.ReferencedAsync(Store));
+        var both = Task.WhenAll(scoreEvent.ReferencedAsync(Store), scoreEvent.ReferencedAsync(Store));
+        stored.SetResult(new Uri("https://account.blob.core.windows.net/files/1/event-2.json?sig=x"));
+        var referenced = await both;
         Assert.Equal(1, stores);
         using var json = JsonDocument.Parse(referenced[0]);
         Assert.False(json.RootElement.TryGetProperty("data", out _));

@@ -50,9 +50,9 @@ public static class ScoreEventRig
         rig.Service.Get<StorageAccount>().GetQueue(rig.Service.Prefix + "xqueue-score-events");
 
     /// <summary>Every event on the score-events queue (peeked, so they stay), once there are at least <paramref name="count"/>.</summary>
-    public static async Task<IReadOnlyList<JsonElement>> EventsAsync(GradingRig rig, int count, TimeSpan? timeout = null)
+    public static async Task<IReadOnlyList<JsonElement>> EventsAsync(GradingRig rig, int count)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
             var messages = await EventQueue(rig).PeekAsync(32);

@@ -149,15 +149,16 @@ public sealed class ScoreEventTests
         settings["XQueue:ProcessingDelay"] = "00:00:01";
         settings["XQueue:MaxFailures"] = "1";
         await using var rig = await GradingRig.StartAsync(settings);
-        await rig.SubmitAsync(6, "poison", "while True: pass");
+        Assert.Equal(0, (await rig.SubmitAsync(6, "poison", "while True: pass")).Code);
 
         var first = await Pull.NextAsync(rig.Watcher);
+        Assert.NotNull(first);
         await Task.Delay(1300);
         Assert.NotNull(await Pull.NextAsync(rig.Watcher));
         await Task.Delay(1300);
         Assert.Null(await Pull.NextAsync(rig.Watcher)); // failed on the hand-out too many
 
-        var stored = await SettledAsync(rig, first!.Id, Wait);
+        var stored = await SettledAsync(rig, first.Id, Wait);
         Assert.Equal(SubmissionStatus.Failed, stored.Status);
         var score = CloudEventAssert.IsScoreEvent(Assert.Single(await EventsAsync(rig, 1)), $"{first.Id}-{stored.ReplyVersion}");
         CloudEventAssert.HasScore(score!.Value, first.Id, 6, "poison", FailureNotice.Body, pointsEarned: 0);

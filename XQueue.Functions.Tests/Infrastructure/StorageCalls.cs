@@ -1,9 +1,10 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Tests.Infrastructure;
 
-public sealed record StorageCall(string Operation, string Path, DateTimeOffset At);
+public sealed record StorageCall(string Operation, string Path);
 
 /// <summary>
 /// Records every storage request one service makes (per call, so a retry counts once), with the operation
@@ -45,7 +46,7 @@ public sealed class StorageCalls : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         await ProcessNextAsync(message, pipeline);
-        var operation = message.TryGetProperty("storage.operation", out var name) && name is string text ? text : "?";
-        lock (calls) calls.Add(new StorageCall(operation, message.Request.Uri.Path, DateTimeOffset.UtcNow));
+        var operation = message.TryGetProperty(RequestCountingPolicy.OperationProperty, out var name) && name is string text ? text : "?";
+        lock (calls) calls.Add(new StorageCall(operation, message.Request.Uri.Path));
     }
 }

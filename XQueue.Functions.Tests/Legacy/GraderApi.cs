@@ -17,14 +17,14 @@ public sealed class GraderApi : IDisposable
 
     GraderApi(HttpClient http) => this.http = http;
 
-    public static async Task<GraderApi> LoginAsync(TestService service, string user = TestService.GraderUser, string password = TestService.GraderPassword)
+    public static async Task<GraderApi> LoginAsync(TestService service)
     {
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
         {
             BaseAddress = service.BaseAddress,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        using var login = await http.PostAsync("/xqueue/login/", new FormUrlEncodedContent([new("username", user), new("password", password)]));
+        using var login = await http.PostAsync("/xqueue/login/", new FormUrlEncodedContent([new("username", TestService.GraderUser), new("password", TestService.GraderPassword)]));
         Assert.Equal("{\"return_code\": 0, \"content\": \"Logged in\"}", await login.Content.ReadAsStringAsync());
         return new GraderApi(http);
     }
@@ -32,11 +32,11 @@ public sealed class GraderApi : IDisposable
     public Task<LegacyResult> GetAsync(string pathAndQuery, CancellationToken cancellationToken = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), cancellationToken);
 
-    public Task<LegacyResult> GetSubmissionsAsync(int n, double? wait = null, string queue = TestService.Queue) =>
-        GetAsync($"/xqueue/get_submissions/?queue_name={Uri.EscapeDataString(queue)}&n={n}{Wait(wait)}");
+    public Task<LegacyResult> GetSubmissionsAsync(int n, double? wait = null) =>
+        GetAsync($"/xqueue/get_submissions/?queue_name={TestService.Queue}&n={n}{Wait(wait)}");
 
-    public Task<LegacyResult> GetSubmissionAsync(double? wait = null, string queue = TestService.Queue, CancellationToken cancellationToken = default) =>
-        GetAsync($"/xqueue/get_submission/?queue_name={Uri.EscapeDataString(queue)}{Wait(wait)}", cancellationToken);
+    public Task<LegacyResult> GetSubmissionAsync(double? wait = null, CancellationToken cancellationToken = default) =>
+        GetAsync($"/xqueue/get_submission/?queue_name={TestService.Queue}{Wait(wait)}", cancellationToken);
 
     public Task<LegacyResult> PutResultsAsync(string json) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, "/xqueue/put_results/") { Content = new StringContent(json, Encoding.UTF8, "application/json") });

@@ -38,12 +38,15 @@ public sealed class LeaseTests
         Assert.Equal(6, seconds);
         Assert.InRange(until, pulledAt + TimeSpan.FromSeconds(5), DateTimeOffset.UtcNow + TimeSpan.FromSeconds(6.5));
 
-        // Past the 2 s delay, other graders keep finding nothing.
-        while (DateTimeOffset.UtcNow < pulledAt + TimeSpan.FromSeconds(3.5))
+        // Past the 2 s delay, other graders keep finding nothing: they poll until the last poll starts 3.5 s after the pull.
+        DateTimeOffset polledAt;
+        do
         {
+            polledAt = DateTimeOffset.UtcNow;
             Assert.Equal("{\"return_code\": 1, \"content\": \"Queue 'test-pull' is empty\"}", (await other.GetSubmissionAsync()).RawBody);
             await Task.Delay(200);
         }
+        while (polledAt < pulledAt + TimeSpan.FromSeconds(3.5));
 
         // Neither the sweep (once a second here) nor the queue length and the dashboard's in-flight count see it
         // as a lease that ran out: it is held, not waiting.
@@ -53,7 +56,7 @@ public sealed class LeaseTests
         Assert.Equal("{\"return_code\": 0, \"content\": \"\"}", (await slow.PutResultAsync(pull.Header, Pull.Result(true, 1, "slow but sure"))).RawBody);
         await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(30));
         // Nobody else gets it after the extended lease either: put_result deleted the message with the new receipt.
-        await Task.Delay(until - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        if (until + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow is { Ticks: > 0 } rest) await Task.Delay(rest);
         Assert.Equal("{\"return_code\": 1, \"content\": \"Queue 'test-pull' is empty\"}", (await other.GetSubmissionAsync()).RawBody);
         Assert.Single(rig.Lms.Received);
         Assert.Contains("slow but sure", rig.Lms.Received.Single().Body);
@@ -66,7 +69,7 @@ public sealed class LeaseTests
     [Fact]
     public async Task A_lease_is_clamped_at_MaxLease_after_the_pull_then_refused()
     {
-        await using var rig = await StartAsync(maxLease: "00:00:05");
+        await using var rig = await StartAsync(maxLease: "00:00:10");
         Assert.Equal(0, (await rig.SubmitAsync(1, "clamp", "print('clamp')")).Code);
         using var grader = await GraderApi.LoginAsync(rig.Service);
 
@@ -74,10 +77,10 @@ public sealed class LeaseTests
         var pull = Pull.From(await grader.GetSubmissionAsync());
         var after = DateTimeOffset.UtcNow;
         var (until, seconds) = Lease(await grader.ExtendLeaseAsync(pull.Header, 600));
-        Assert.InRange(seconds, 3, 5);
-        Assert.InRange(until, before + TimeSpan.FromSeconds(3), after + TimeSpan.FromSeconds(5));
+        Assert.InRange(seconds, 6, 10);
+        Assert.InRange(until, before + TimeSpan.FromSeconds(6), after + TimeSpan.FromSeconds(10));
 
-        Assert.Equal("{\"return_code\": 1, \"content\": \"Lease not extended: a submission may be held at most 00:00:05 after it was pulled\"}",
+        Assert.Equal("{\"return_code\": 1, \"content\": \"Lease not extended: a submission may be held at most 00:00:10 after it was pulled\"}",
             (await grader.ExtendLeaseAsync(pull.Header, 600)).RawBody);
         // A request that fits is still granted (the processing delay from now: here a shorter lease).
         Assert.Equal(2, Lease(await grader.ExtendLeaseAsync(pull.Header)).Seconds);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using XQueue.Functions.Metrics;
+using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
 
@@ -20,21 +21,23 @@ public sealed class InstrumentTests
         using var listener = new Recorded(rig.Service.Get<XQueueMetrics>().Meter);
 
         // Graded and delivered.
-        await rig.SubmitAsync(1, "graded", "print(1)");
+        Assert.Equal(0, (await rig.SubmitAsync(1, "graded", "print(1)")).Code);
         var graded = await Pull.NextAsync(rig.Watcher);
-        await rig.Watcher.PutResultAsync(graded!.Header, Pull.Result(true, 1, "ok"));
-        await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        Assert.NotNull(graded);
+        Assert.Equal(0, (await rig.Watcher.PutResultAsync(graded.Header, Pull.Result(true, 1, "ok")))?.ReturnCode);
+        Assert.Single(await rig.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10)));
         // Pulled twice without an answer: failed, and the LMS gets the failure notice.
-        await rig.SubmitAsync(2, "poison", "while True: pass");
+        Assert.Equal(0, (await rig.SubmitAsync(2, "poison", "while True: pass")).Code);
         Assert.NotNull(await Pull.NextAsync(rig.Watcher));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Null(await Pull.NextAsync(rig.Watcher));
-        await rig.Lms.WaitForAsync(2, TimeSpan.FromSeconds(10));
+        Assert.Equal(FailureNotice.Body, (await rig.Lms.WaitForAsync(2, TimeSpan.FromSeconds(10)))[1].Body);
         // The LMS is down: failed attempts, then (an hour later by the clock) delivery is given up.
         rig.Lms.Status = 503;
-        await rig.SubmitAsync(3, "lms-down", "print(3)");
+        Assert.Equal(0, (await rig.SubmitAsync(3, "lms-down", "print(3)")).Code);
         var undelivered = await Pull.NextAsync(rig.Watcher);
-        await rig.Watcher.PutResultAsync(undelivered!.Header, Pull.Result(false, 0, "no"));
+        Assert.NotNull(undelivered);
+        Assert.Equal(0, (await rig.Watcher.PutResultAsync(undelivered.Header, Pull.Result(false, 0, "no")))?.ReturnCode);
         await listener.WaitForAsync("xqueue.deliveries", XQueueMetrics.FailedAttempt);
         clock.Offset = TimeSpan.FromHours(1);
         await listener.WaitForAsync("xqueue.deliveries", XQueueMetrics.GaveUp);

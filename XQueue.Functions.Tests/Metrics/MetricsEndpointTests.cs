@@ -30,6 +30,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, counters.GetProperty("pulled").GetInt64());
         Assert.Equal(1, counters.GetProperty("resultsAccepted").GetInt64());
         Assert.Equal(0, counters.GetProperty("failed").GetInt64());
+        Assert.Equal(1, counters.GetProperty("delivered").GetInt64());
         Assert.Equal(0, counters.GetProperty("deliveryFailedAttempts").GetInt64());
         Assert.Equal(1, queue.GetProperty("waiting").GetInt32());
         Assert.Equal(0, queue.GetProperty("inFlight").GetInt32());
@@ -118,6 +119,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(4, MetricsRig.Queue(second).GetProperty("counters").GetProperty("received").GetInt64()); // counters are live
     }
 
+    /// <summary>The first report that meets the condition, or the last one read when none did within 15 s (the caller asserts on it).</summary>
     static async Task<JsonDocument> ReportWhenAsync(DashboardRig rig, Func<JsonDocument, bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);

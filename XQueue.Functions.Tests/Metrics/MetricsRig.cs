@@ -23,6 +23,6 @@ public static class MetricsRig
         return JsonDocument.Parse(body);
     }
 
-    public static JsonElement Queue(JsonDocument report, string queue = TestService.Queue) =>
-        report.RootElement.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == queue);
+    public static JsonElement Queue(JsonDocument report) =>
+        report.RootElement.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == TestService.Queue);
 }

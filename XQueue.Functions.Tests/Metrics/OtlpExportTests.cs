@@ -51,16 +51,6 @@ public sealed class OtlpExportTests
         Assert.Contains(collector.Bodies, body => Contains(body.Bytes, "test-pull") && Contains(body.Bytes, "service.instance.id"));
     }
 
-    [Fact]
-    public async Task Without_a_collector_nothing_is_exported()
-    {
-        await using var collector = await Collector.StartAsync();
-        await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?> { ["XQueue:Metrics:ExportInterval"] = "00:00:01" });
-        await rig.SubmitAsync(1, "p", "x");
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        Assert.Empty(collector.Bodies);
-    }
-
     static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 
     sealed record Export(string Path, string? ContentType, byte[] Bytes);

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace XQueue.Functions.Tests.Push;
 
-public sealed record GraderRequest(int Attempt, string Body, string? ContentType, string? Authorization, DateTimeOffset At);
+public sealed record GraderRequest(string Body, string? ContentType, string? Authorization, DateTimeOffset At);
 
 /// <summary>
 /// A real HTTP listener standing in for an original-XQueue push grader: records every POST (raw body and
@@ -51,7 +51,7 @@ public sealed class FakeGrader : IAsyncDisposable
             while (now > (seen = Volatile.Read(ref MaxInFlight)) && Interlocked.CompareExchange(ref MaxInFlight, now, seen) != seen) { }
             var body = await new StreamReader(request.Body).ReadToEndAsync();
             var n = Interlocked.Increment(ref count);
-            Received.Enqueue(new GraderRequest(n, body, request.ContentType, request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow));
+            Received.Enqueue(new GraderRequest(body, request.ContentType, request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow));
             return await Answer(n);
         }
         finally

@@ -11,43 +11,63 @@ namespace XQueue.Functions.Tests.Submissions;
 /// </summary>
 public sealed class PullDuringSubmitTests
 {
-    /// <summary>Holds every submission insert back for a while, so that a poll lands between the two writes.</summary>
-    sealed class SlowSubmissionInserts(TimeSpan delay) : HttpPipelinePolicy
+    /// <summary>
+    /// Holds the submission insert back until <see cref="Release"/>, and tells when it is held (the work message
+    /// is sent by then) and when a read of a submission came first: so the poll lands between the two writes of
+    /// the submit every time.
+    /// </summary>
+    sealed class HeldSubmissionInsert : HttpPipelinePolicy
     {
+        readonly TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource InsertHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReadBeforeInsert { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => release.TrySetResult();
+
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (message.Request.Method == RequestMethod.Post && message.Request.Uri.Path.EndsWith("submissions", StringComparison.Ordinal))
-                await Task.Delay(delay);
+            var path = message.Request.Uri.Path;
+            var insert = message.Request.Method == RequestMethod.Post && path.EndsWith("submissions", StringComparison.Ordinal);
+            if (insert)
+            {
+                InsertHeld.TrySetResult();
+                await release.Task;
+            }
             await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == RequestMethod.Get && path.Contains("submissions(", StringComparison.Ordinal) && message.Response.Status == 404)
+            {
+                ReadBeforeInsert.TrySetResult();
+            }
         }
     }
 
     [Fact]
     public async Task A_poll_that_receives_the_message_before_the_submission_is_stored_hands_it_out_at_once()
     {
+        var held = new HeldSubmissionInsert();
         await using var rig = await GradingRig.StartAsync(overrides: services =>
         {
             var options = new XQueue.Functions.Storage.StorageClientOptions();
-            options.AddPolicy(new SlowSubmissionInserts(TimeSpan.FromMilliseconds(60)), HttpPipelinePosition.PerCall);
+            options.AddPolicy(held, HttpPipelinePosition.PerCall);
             services.AddSingleton(options);
         });
         Assert.True(await rig.Watcher.LoginAsync());
 
-        var clock = Stopwatch.StartNew();
         var submit = rig.SubmitAsync(1, "race", "print(1)");
-        Pull? pulled = null;
-        var emptyPolls = 0;
-        while (pulled is null && clock.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            pulled = await Pull.NextAsync(rig.Watcher);
-            if (pulled is null) emptyPolls++;
-        }
-        Assert.Equal(0, (await submit).Code);
+        await held.InsertHeld.Task.WaitAsync(TimeSpan.FromSeconds(30)); // its work message is sent, its insert held
+        var polling = Pull.NextAsync(rig.Watcher);
+        await held.ReadBeforeInsert.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the poll has the message, not the submission
+        var clock = Stopwatch.StartNew();
+        held.Release();
 
+        // Set aside instead, this poll would answer "empty" and the submission come back only after 2 s.
+        var pulled = await polling;
         Assert.NotNull(pulled);
-        // Set aside instead, it would come back only after 2 s.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"handed out after {clock.Elapsed.TotalMilliseconds:F0} ms ({emptyPolls} empty polls)");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"handed out {clock.Elapsed.TotalMilliseconds:F0} ms after the insert was let through");
+        Assert.Equal(0, (await submit).Code);
     }
 }
