@@ -40,20 +40,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
     /// <summary>The same settings as environment variables for the app as its own process, with what TestService adds.</summary>
     static Dictionary<string, string> AsEnvironment(Dictionary<string, string> settings)
     {
-        var all = new Dictionary<string, string>(settings)
-        {
-            ["XQueue:QueuesJson"] = $"{{\"{TestService.Queue}\": {{}}}}",
-            [$"XQueue:Users:{TestService.LmsUser}:Password"] = TestService.LmsPassword,
-            [$"XQueue:Users:{TestService.LmsUser}:Roles"] = "submit",
-            [$"XQueue:Users:{TestService.GraderUser}:Password"] = TestService.GraderPassword,
-            [$"XQueue:Users:{TestService.GraderUser}:Roles"] = "grade",
-            ["XQueue:Sweep:Interval"] = "00:00:01",
-            ["XQueue:CallbackHosts"] = "127.0.0.1",
-            ["XQueue:Delivery:RetryBase"] = "00:00:00.200",
-            ["XQueue:Delivery:RetryMax"] = "00:00:01",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        return all.ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value);
+        var all = TestService.DefaultSettings();
+        // The queue as a deployment declares it, in one JSON setting (infra/main.bicep).
+        all.Remove($"XQueue:Queues:{TestService.Queue}:PushUrl");
+        all["XQueue:QueuesJson"] = $"{{\"{TestService.Queue}\": {{}}}}";
+        foreach (var (key, value) in settings) all[key] = value;
+        return all.ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value ?? "");
     }
 
     // 1. ---------------------------------------------------------------------------------------------

@@ -14,13 +14,8 @@ public sealed class StorageCalls : HttpPipelinePolicy
 {
     readonly List<StorageCall> calls = [];
 
-    /// <summary>Puts this policy in the app's storage pipeline.</summary>
-    public void AddTo(IServiceCollection services)
-    {
-        var options = new XQueue.Functions.Storage.StorageClientOptions();
-        options.AddPolicy(this, HttpPipelinePosition.PerCall);
-        services.AddSingleton(options);
-    }
+    /// <summary>Puts this policy in the app's storage pipeline (see <see cref="StoragePipeline"/>).</summary>
+    public void AddTo(IServiceCollection services) => services.AddStoragePolicy(this);
 
     public IReadOnlyList<StorageCall> Snapshot()
     {

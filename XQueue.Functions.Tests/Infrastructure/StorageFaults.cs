@@ -28,13 +28,8 @@ public sealed class StorageFaults : HttpPipelinePolicy
         lock (Writes) target = (method, pathPart);
     }
 
-    /// <summary>Puts this policy in the app's storage pipeline (per call: before the retries).</summary>
-    public void AddTo(IServiceCollection services)
-    {
-        var options = new XQueue.Functions.Storage.StorageClientOptions();
-        options.AddPolicy(this, HttpPipelinePosition.PerCall);
-        services.AddSingleton(options);
-    }
+    /// <summary>Puts this policy in the app's storage pipeline (see <see cref="StoragePipeline"/>).</summary>
+    public void AddTo(IServiceCollection services) => services.AddStoragePolicy(this);
 
     public void Arm(int failWrite)
     {

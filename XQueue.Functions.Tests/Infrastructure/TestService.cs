@@ -34,22 +34,9 @@ public sealed class TestService : IAsyncDisposable
     {
         var azurite = await Azurite.Shared;
         prefix ??= Azurite.NewPrefix();
-        var all = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["XQueue:StoragePrefix"] = prefix,
-            [$"XQueue:Queues:{Queue}:PushUrl"] = "",
-            [$"XQueue:Users:{LmsUser}:Password"] = LmsPassword,
-            [$"XQueue:Users:{LmsUser}:Roles"] = "submit",
-            [$"XQueue:Users:{GraderUser}:Password"] = GraderPassword,
-            [$"XQueue:Users:{GraderUser}:Roles"] = "grade",
-            ["XQueue:Sweep:Interval"] = "00:00:01",
-            // The FakeLms listens on loopback, which callbacks may reach only when listed exactly.
-            ["XQueue:CallbackHosts"] = "127.0.0.1",
-            ["XQueue:Delivery:RetryBase"] = "00:00:00.200",
-            ["XQueue:Delivery:RetryMax"] = "00:00:01",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var all = DefaultSettings();
+        all["AzureWebJobsStorage"] = azurite.ConnectionString;
+        all["XQueue:StoragePrefix"] = prefix;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
 
         var args = new List<string> { "--urls", "http://127.0.0.1:0" };
@@ -60,6 +47,22 @@ public sealed class TestService : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestService(app, new Uri(address), prefix);
     }
+
+    /// <summary>What every test app runs with, storage aside; a test's own settings override these.</summary>
+    public static Dictionary<string, string?> DefaultSettings() => new()
+    {
+        [$"XQueue:Queues:{Queue}:PushUrl"] = "",
+        [$"XQueue:Users:{LmsUser}:Password"] = LmsPassword,
+        [$"XQueue:Users:{LmsUser}:Roles"] = "submit",
+        [$"XQueue:Users:{GraderUser}:Password"] = GraderPassword,
+        [$"XQueue:Users:{GraderUser}:Roles"] = "grade",
+        ["XQueue:Sweep:Interval"] = "00:00:01",
+        // The FakeLms listens on loopback, which callbacks may reach only when listed exactly.
+        ["XQueue:CallbackHosts"] = "127.0.0.1",
+        ["XQueue:Delivery:RetryBase"] = "00:00:00.200",
+        ["XQueue:Delivery:RetryMax"] = "00:00:01",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
 
     public T Get<T>() where T : notnull => app.Services.GetRequiredService<T>();
 

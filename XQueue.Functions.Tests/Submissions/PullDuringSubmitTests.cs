@@ -49,12 +49,7 @@ public sealed class PullDuringSubmitTests
     public async Task A_poll_that_receives_the_message_before_the_submission_is_stored_hands_it_out_at_once()
     {
         var held = new HeldSubmissionInsert();
-        await using var rig = await GradingRig.StartAsync(overrides: services =>
-        {
-            var options = new XQueue.Functions.Storage.StorageClientOptions();
-            options.AddPolicy(held, HttpPipelinePosition.PerCall);
-            services.AddSingleton(options);
-        });
+        await using var rig = await GradingRig.StartAsync(overrides: services => services.AddStoragePolicy(held));
         Assert.True(await rig.Watcher.LoginAsync());
 
         var submit = rig.SubmitAsync(1, "race", "print(1)");
