@@ -14,7 +14,7 @@ public sealed class BearerTokenTests
     /// <summary>The HTTP status of each endpoint for this token: 200 means it got past authorization.</summary>
     static async Task<HttpStatusCode[]> StatusesAsync(TestService service, string token, string scheme = "Bearer")
     {
-        using var client = new BearerClient(service, token, scheme);
+        using var client = RawClient.WithToken(service, token, scheme);
         return
         [
             (await client.PostFormAsync("/xqueue/submit/", Submission(1))).Status,
@@ -67,7 +67,7 @@ public sealed class BearerTokenTests
     public async Task Bad_tokens_are_refused_with_401_and_never_fall_back_to_anything(string why)
     {
         await using var service = await TestService.StartAsync(TestTokens.Settings());
-        using var client = new BearerClient(service, Forgeries[why]());
+        using var client = RawClient.WithToken(service, Forgeries[why]());
         var (status, _) = await client.GetAsync($"/xqueue/get_queuelen/?queue_name={Queue}");
         Assert.True(status == HttpStatusCode.Unauthorized, $"{why}: {status}");
         var (submitStatus, _) = await client.PostFormAsync("/xqueue/submit/", Submission(2));

@@ -25,7 +25,7 @@ public sealed class OperatorCommandTests
         string[] args = ["issue", "--sub", "grader-1", "--scope", "xqueue:score", "--queues", TestService.Queue, "--ttl", "30d", .. await ConfigurationAsync(service.Prefix)];
         Assert.Equal(0, TokenCommand.Run(args, output, error));
 
-        using var grader = new BearerClient(service, output.ToString().Trim());
+        using var grader = RawClient.WithToken(service, output.ToString().Trim());
         Assert.Equal(HttpStatusCode.OK, (await grader.GetAsync($"/xqueue/get_submission/?queue_name={TestService.Queue}")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await grader.GetAsync("/xqueue/get_submission/?queue_name=other")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await grader.PostFormAsync("/xqueue/submit/", ("xqueue_header", "{}"), ("xqueue_body", "{}"))).Status);

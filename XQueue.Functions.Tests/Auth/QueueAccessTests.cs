@@ -71,13 +71,13 @@ public sealed class QueueAccessTests
     public async Task Tokens_are_held_to_their_queues_claim_and_to_the_queue_lists()
     {
         await using var service = await TestService.StartAsync(Settings());
-        using var submitter = new BearerClient(service, TestTokens.Hs("lms-2", "xqueue:submit"));
-        using var openOnly = new BearerClient(service, TestTokens.Hs("grader-2", "xqueue:score", queues: Open));
-        using var unlisted = new BearerClient(service, TestTokens.Hs("grader-9", "xqueue:score"));
-        using var listed = new BearerClient(service, TestTokens.Hs("grader-2", "xqueue:score"));
+        using var submitter = RawClient.WithToken(service, TestTokens.Hs("lms-2", "xqueue:submit"));
+        using var openOnly = RawClient.WithToken(service, TestTokens.Hs("grader-2", "xqueue:score", queues: Open));
+        using var unlisted = RawClient.WithToken(service, TestTokens.Hs("grader-9", "xqueue:score"));
+        using var listed = RawClient.WithToken(service, TestTokens.Hs("grader-2", "xqueue:score"));
 
         Assert.Equal(0, ReturnCode((await submitter.PostFormAsync("/xqueue/submit/", Submission(Guarded, 1))).Body));
-        using var otherSubmitter = new BearerClient(service, TestTokens.Hs("lms-1", "xqueue:submit"));
+        using var otherSubmitter = RawClient.WithToken(service, TestTokens.Hs("lms-1", "xqueue:submit"));
         Assert.Equal(HttpStatusCode.Forbidden, (await otherSubmitter.PostFormAsync("/xqueue/submit/", Submission(Guarded, 2))).Status);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await openOnly.GetAsync($"/xqueue/get_submission/?queue_name={Guarded}")).Status);
@@ -101,7 +101,7 @@ public sealed class QueueAccessTests
         Assert.Equal(0, ReturnCode((await grader.PostFormAsync("/xqueue/submit/", Submission(Guarded, 1))).Body));
         Assert.Equal(0, ReturnCode((await grader.GetAsync($"/xqueue/get_submission/?queue_name={Guarded}")).Body));
 
-        using var token = new BearerClient(service, TestTokens.Hs("grader-9", "xqueue:score"));
+        using var token = RawClient.WithToken(service, TestTokens.Hs("grader-9", "xqueue:score"));
         Assert.Equal(HttpStatusCode.Forbidden, (await token.GetAsync($"/xqueue/get_submission/?queue_name={Guarded}")).Status);
     }
 }

@@ -17,17 +17,8 @@ public sealed class GraderApi : IDisposable
 
     GraderApi(HttpClient http) => this.http = http;
 
-    public static async Task<GraderApi> LoginAsync(TestService service)
-    {
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
-        {
-            BaseAddress = service.BaseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        using var login = await http.PostAsync("/xqueue/login/", new FormUrlEncodedContent([new("username", TestService.GraderUser), new("password", TestService.GraderPassword)]));
-        Assert.Equal("{\"return_code\": 0, \"content\": \"Logged in\"}", await login.Content.ReadAsStringAsync());
-        return new GraderApi(http);
-    }
+    public static async Task<GraderApi> LoginAsync(TestService service) =>
+        new(await RawClient.SessionAsync(service, TestService.GraderUser, TestService.GraderPassword, TimeSpan.FromSeconds(60)));
 
     public Task<LegacyResult> GetAsync(string pathAndQuery, CancellationToken cancellationToken = default) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, pathAndQuery), cancellationToken);

@@ -72,9 +72,9 @@ public sealed class MetricsEndpointTests
         using var grader = await RawClient.LoginAsync(service, TestService.GraderUser, TestService.GraderPassword);
         Assert.Equal((HttpStatusCode.Forbidden, "{\"return_code\": 1, \"content\": \"Not allowed\"}"), await grader.GetAsync(MetricsRig.Path));
 
-        using var scorer = new BearerClient(service, TestTokens.Hs("robot", "xqueue:score xqueue:submit"));
+        using var scorer = RawClient.WithToken(service, TestTokens.Hs("robot", "xqueue:score xqueue:submit"));
         Assert.Equal((HttpStatusCode.Forbidden, "{\"return_code\": 1, \"content\": \"Not allowed\"}"), await scorer.GetAsync(MetricsRig.Path));
-        using var forged = new BearerClient(service, TestTokens.Unsigned("robot", "xqueue:admin"));
+        using var forged = RawClient.WithToken(service, TestTokens.Unsigned("robot", "xqueue:admin"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync(MetricsRig.Path)).Status);
 
         using var adminSession = await RawClient.LoginAsync(service, DashboardRig.Admin, DashboardRig.AdminPassword);

@@ -17,7 +17,7 @@ public static class MetricsRig
     /// <summary>The report as an admin token reads it.</summary>
     public static async Task<JsonDocument> ReadAsync(DashboardRig rig)
     {
-        using var admin = new BearerClient(rig.Grading.Service, TestTokens.Hs("ops-robot", "xqueue:admin"));
+        using var admin = RawClient.WithToken(rig.Grading.Service, TestTokens.Hs("ops-robot", "xqueue:admin"));
         var (status, body) = await admin.GetAsync(Path);
         Assert.True(status == HttpStatusCode.OK, $"{status}: {body}");
         return JsonDocument.Parse(body);
