@@ -15,27 +15,30 @@ namespace XQueue.Functions;
 
 public static class Program
 {
-    /// <summary>The service, or an operator command when the first argument names one.</summary>
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.In, Console.Out, Console.Error);
+
+    /// <summary>The service, or an operator command when the first argument names one; tests pass their own streams.</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
         try
         {
             return args.FirstOrDefault() switch
             {
-                "user" => await UserCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
-                "token" => TokenCommand.Run(args[1..], Console.Out, Console.Error),
+                "user" => await UserCommand.RunAsync(args[1..], input, output, error),
+                "token" => TokenCommand.Run(args[1..], output, error),
                 _ => await ServeAsync(args),
             };
         }
         catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
         {
-            // A bad configuration value stops the process with a message naming the key, not a stack trace.
-            Console.Error.WriteLine($"XQueue cannot start: {e.Message}");
+            // A bad configuration value stops the process with a message naming the key, not a stack trace; several, one a line.
+            var problems = e is OptionsValidationException invalid ? invalid.Failures : [e.Message];
+            error.WriteLine("XQueue cannot start: " + string.Join(Environment.NewLine + "  ", problems));
             return 2;
         }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException)
         {
-            Console.Error.WriteLine($"XQueue cannot start: storage did not answer ({e.Message}). Is Azurite running, or AzureWebJobsStorage right?");
+            error.WriteLine($"XQueue cannot start: storage did not answer ({e.Message}). Is Azurite running, or AzureWebJobsStorage right?");
             return 3;
         }
     }

@@ -11,9 +11,11 @@ public sealed class JwtOptions
     public string Issuer { get; set; } = "xqueue";
 
     /// <summary>Comma list of accepted audiences.</summary>
+    [CommaSeparated("xqueue,lms-audience")]
     public string Audience { get; set; } = "xqueue";
 
     /// <summary>Comma list of base64 HS256 keys (≥ 32 bytes each); the first signs new tokens, all are accepted.</summary>
+    [CommaSeparated("<newest base64 key>,<older base64 key>")]
     public string? SigningKeys { get; set; }
 
     /// <summary>Issuer of the LMS's tokens (its JWT_ISSUER); required with <see cref="LmsJwks"/> or <see cref="LmsJwksUrl"/>.</summary>

@@ -8,6 +8,7 @@ public static class ConfigurationServices
     {
         var section = configuration.GetSection(XQueueOptions.Section);
         services.AddOptions<XQueueOptions>()
+            .Configure(_ => ConfigurationShape.ThrowIfWrong(section, typeof(XQueueOptions))) // before the binder, whose errors name no key
             .Bind(section)
             .PostConfigure(options => DeclareBareQueues(options, section))
             .PostConfigure(DeclareJsonQueues)

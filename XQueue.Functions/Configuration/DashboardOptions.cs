@@ -6,6 +6,7 @@ namespace XQueue.Functions.Configuration;
 public sealed class DashboardOptions
 {
     /// <summary>Comma list of users who may delete submissions; each must be a configured user with the admin role.</summary>
+    [CommaSeparated("ops-1,ops-2")]
     public string? SuperAdmins { get; set; }
 
     public IReadOnlyList<string> SuperAdminNames => CommaList.Entries(SuperAdmins);

@@ -51,6 +51,7 @@ public sealed class XQueueOptions
     /// Comma list of hosts the LMS callback URL may name (<c>lms.example.com</c>, <c>*.example.com</c>, an IP).
     /// Empty: any public host. Loopback and private addresses only when listed exactly; link-local never.
     /// </summary>
+    [CommaSeparated("a.example.com,b.example.com")]
     public string? CallbackHosts { get; set; }
 
     public DeliveryOptions Delivery { get; set; } = new();
@@ -86,9 +87,11 @@ public sealed class QueueOptions
     public TimeSpan? MaxLease { get; set; }
 
     /// <summary>Comma list of principals that may submit here (user names, token subjects, <c>claim=value</c>); empty: anyone with the submit role or scope.</summary>
+    [CommaSeparated("lms,sub-of-a-token")]
     public string? Submitters { get; set; }
 
     /// <summary>Comma list of principals that may pull from and grade this queue; empty: anyone with the grade role or score scope.</summary>
+    [CommaSeparated("grader-1,grader-2")]
     public string? Graders { get; set; }
 
     /// <summary><c>callback</c> (default), <c>event</c> or <c>both</c>: see <see cref="ScoreEventsOptions"/>.</summary>
@@ -100,6 +103,7 @@ public sealed class UserSeed
     public string? Password { get; set; }
 
     /// <summary>Comma list of <c>submit</c>, <c>grade</c>, <c>admin</c>.</summary>
+    [CommaSeparated("submit,grade")]
     public string? Roles { get; set; }
 }
 
@@ -111,6 +115,7 @@ public sealed class SessionOptions
     public string? SigningKey { get; set; }
 
     /// <summary>Comma list of base64 keys still accepted (not used to sign): the keys a rotation replaced.</summary>
+    [CommaSeparated("<older base64 key>,<oldest base64 key>")]
     public string? PreviousSigningKeys { get; set; }
 }
 
