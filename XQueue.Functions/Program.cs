@@ -55,7 +55,7 @@ public static class Program
     /// <summary>The whole app: configuration, services, routes. Tests build it the same way.</summary>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? testOverrides = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        var builder = AppBuilder.Create(args);
         builder.ListenWhereTheHostSays();
         builder.Logging.AddJsonConsole(json => json.IncludeScopes = false);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = LegacyLimits.RequestBytes);

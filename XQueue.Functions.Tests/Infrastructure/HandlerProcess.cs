@@ -36,25 +36,29 @@ public sealed class HandlerProcess : IDisposable
 
     /// <summary>
     /// The executable run standalone, as an operator runs it: Kestrel on <c>--urls http://127.0.0.1:port</c>,
-    /// no Functions host (so the app runs its own sweep), settings as environment variables.
+    /// no Functions host (so the app runs its own sweep), settings as environment variables, more
+    /// <paramref name="arguments"/> after <c>--urls</c>. It runs in its own folder unless <paramref name="workingDirectory"/>
+    /// names another (an operator may start it from anywhere).
     /// </summary>
-    public static HandlerProcess StartStandalone(string executable, IReadOnlyDictionary<string, string> settings, int port)
+    public static HandlerProcess StartStandalone(string executable, IReadOnlyDictionary<string, string> settings, int port,
+        string? workingDirectory = null, params string[] arguments)
     {
-        var info = Redirected(executable);
+        var info = Redirected(executable, workingDirectory);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
         info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         foreach (var (key, value) in settings) info.Environment[key] = value;
 
         return Launch(info, port);
     }
 
-    static ProcessStartInfo Redirected(string executable) => new(executable)
+    static ProcessStartInfo Redirected(string executable, string? workingDirectory = null) => new(executable)
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,
         UseShellExecute = false,
-        WorkingDirectory = Path.GetDirectoryName(executable)!,
+        WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(executable)!,
     };
 
     static HandlerProcess Launch(ProcessStartInfo info, int port)
@@ -81,6 +85,22 @@ public sealed class HandlerProcess : IDisposable
         if (!process.HasExited) process.Kill(entireProcessTree: false);
         process.WaitForExit(10_000);
     }
+
+    /// <summary>
+    /// SIGTERM, as a platform stops an app, and waits for the exit: the app shuts down in order, so everything
+    /// it logged is on stdout when this returns.
+    /// </summary>
+    public void Stop()
+    {
+        if (!process.HasExited && Terminate(process.Id, Sigterm) != 0) throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed.");
+        if (!process.WaitForExit(30_000)) throw new TimeoutException("The app did not stop within 30 s of SIGTERM.");
+        process.WaitForExit(); // lets the output readers drain
+    }
+
+    const int Sigterm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int Terminate(int pid, int signal);
 
     /// <summary>Polls like the host's readiness check (every 25 ms) until any answer; returns the time it took.</summary>
     public async Task<TimeSpan> WaitUntilAnsweringAsync(string path, TimeSpan timeout)
