@@ -1,14 +1,16 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Hosting;
 
 namespace XQueue.Functions.Auth;
 
 /// <summary>
 /// <c>XQueue.Functions token issue --sub grader-1 --scope xqueue:score --queues a,b --ttl 30d</c>: prints a
 /// token signed with the first of XQueue:Jwt:SigningKeys, for an operator to hand to a grader or an LMS.
+/// It reads only what it uses: XQueue:Jwt, and the declared queues when <c>--queues</c> names some (so a
+/// typo there is refused instead of making a token that opens nothing). No storage, no other setting.
 /// </summary>
 public static class TokenCommand
 {
@@ -27,17 +29,28 @@ public static class TokenCommand
             return 2;
         }
 
-        var jwt = OptionsOnly(line.ConfigurationArgs).Jwt;
-        var key = BearerTokenValidation.SymmetricKeys(jwt).FirstOrDefault();
-        if (key is null)
+        var xqueue = AppBuilder.Create(line.ConfigurationArgs).Configuration.GetSection(XQueueOptions.Section);
+        var jwt = xqueue.GetSection(nameof(XQueueOptions.Jwt)).GetChecked<JwtOptions>() ?? new JwtOptions();
+        var queues = CommaList.Entries(line.Option("queues"));
+        var problems = new List<string>();
+        void Check(bool ok, string message)
         {
-            error.WriteLine("XQueue:Jwt:SigningKeys must hold a key to sign with (base64, at least 32 bytes).");
+            if (!ok) problems.Add(message);
+        }
+        AuthOptionsChecks.CheckJwt(jwt, Check);
+        // Valid settings may still hold no key of ours (an app that accepts only the LMS's tokens).
+        var key = problems.Count == 0 ? BearerTokenValidation.SymmetricKeys(jwt).FirstOrDefault() : null;
+        Check(problems.Count > 0 || key is not null, "XQueue:Jwt:SigningKeys must hold a key to sign with (base64, at least 32 bytes).");
+        if (queues.Count > 0) CheckQueues(queues, xqueue, Check);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems) error.WriteLine(problem);
             return 2;
         }
 
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["scope"] = string.Join(' ', scopes), ["jti"] = Guid.NewGuid().ToString("N") };
-        if (CommaList.Entries(line.Option("queues")) is { Count: > 0 } queues) claims[QueueAccess.QueuesClaim] = queues.ToArray();
+        if (queues.Count > 0) claims[QueueAccess.QueuesClaim] = queues.ToArray();
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = jwt.Issuer,
@@ -53,10 +66,22 @@ public static class TokenCommand
         return 0;
     }
 
-    /// <summary>The service's configuration, validated as at start-up, without starting anything.</summary>
-    public static XQueueOptions OptionsOnly(string[] configurationArgs)
+    // Queue names are case-sensitive on the wire, so they are compared as the token will be.
+    static void CheckQueues(IReadOnlyList<string> queues, IConfigurationSection xqueue, Action<bool, string> check)
     {
-        using var app = Program.Build(configurationArgs);
-        return app.Services.GetRequiredService<IOptions<XQueueOptions>>().Value;
+        var declared = new XQueueOptions { QueuesJson = xqueue.GetSection(nameof(XQueueOptions.QueuesJson)).GetChecked<string>() };
+        if (!string.IsNullOrWhiteSpace(declared.QueuesJson) && !QueuesJson.TryParse(declared.QueuesJson, out _, out var jsonError))
+        {
+            check(false, jsonError!);
+            return;
+        }
+        ConfigurationServices.DeclareQueues(declared, xqueue);
+        var names = declared.Queues.Keys.Order(StringComparer.Ordinal).ToList();
+        foreach (var queue in queues)
+        {
+            check(names.Contains(queue, StringComparer.Ordinal), names.Count == 0
+                ? $"--queues names '{queue}', but no queue is declared to check it against (XQueue:Queues or XQueue:QueuesJson, as for the app)."
+                : $"--queues names '{queue}', which is not a declared queue (declared: {string.Join(", ", names)}).");
+        }
     }
 }

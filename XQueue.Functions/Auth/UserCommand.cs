@@ -1,9 +1,14 @@
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Configuration;
+using XQueue.Functions.Hosting;
+
 namespace XQueue.Functions.Auth;
 
 /// <summary>
 /// <c>XQueue.Functions user add|set-password|remove &lt;name&gt; [--roles submit,grade]</c>: legacy users kept in
 /// storage, so no password needs to stay in configuration. The password is read from standard input (one
 /// line), never from the command line, where it would end up in shell history and process listings.
+/// It needs only storage (AzureWebJobsStorage, XQueue:StoragePrefix), not the queues or any other setting.
 /// </summary>
 public static class UserCommand
 {
@@ -24,8 +29,8 @@ public static class UserCommand
             return 2;
         }
 
-        await using var app = Program.Build(line.ConfigurationArgs);
-        var users = app.Services.GetRequiredService<UserStore>();
+        await using var services = StorageOnly(AppBuilder.Create(line.ConfigurationArgs).Configuration);
+        var users = services.GetRequiredService<UserStore>();
         await users.EnsureTableAsync();
         var existing = await users.FindAsync(name);
         if (verb == "remove")
@@ -46,6 +51,31 @@ public static class UserCommand
         await users.SaveAsync(name, password, verb == "add" ? roles : existing!.Roles);
         output.WriteLine(verb == "add" ? $"User {name} saved with roles {string.Join(",", roles)}." : $"Password of {name} changed.");
         return 0;
+    }
+
+    /// <summary>
+    /// The <see cref="UserStore"/> and what it reads: the storage account, the storage prefix, and the users
+    /// configuration seeds (so a seeded user stays marked as such when its password is set here).
+    /// </summary>
+    static ServiceProvider StorageOnly(IConfiguration configuration)
+    {
+        var xqueue = configuration.GetSection(XQueueOptions.Section);
+        var options = new XQueueOptions
+        {
+            StoragePrefix = xqueue.GetSection(nameof(XQueueOptions.StoragePrefix)).GetChecked<string>() ?? "",
+            Users = new(xqueue.GetSection(nameof(XQueueOptions.Users)).GetChecked<Dictionary<string, UserSeed>>() ?? [], StringComparer.Ordinal),
+        };
+        var problems = new List<string>();
+        XQueueOptionsValidator.CheckStoragePrefix(options.StoragePrefix, (ok, message) => { if (!ok) problems.Add(message); });
+        if (problems.Count > 0) throw new OptionsValidationException(XQueueOptions.Section, typeof(XQueueOptions), problems);
+
+        return new ServiceCollection()
+            .AddLogging()
+            .AddMemoryCache()
+            .AddSingleton(Options.Create(options))
+            .AddStorageAccount(configuration)
+            .AddSingleton<UserStore>()
+            .BuildServiceProvider();
     }
 
     static int NotFound(TextWriter error, string name)

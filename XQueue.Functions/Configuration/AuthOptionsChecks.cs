@@ -15,7 +15,26 @@ public static class AuthOptionsChecks
             CheckPrincipals(settings.Graders, $"XQueue:Queues:{queue}:Graders", check);
         }
 
-        var jwt = options.Jwt;
+        CheckJwt(options.Jwt, check);
+
+        CheckRate(options.Throttling.Polls, "Polls", check);
+        CheckRate(options.Throttling.Submits, "Submits", check);
+        CheckRate(options.Throttling.LoginFailures, "LoginFailures", check);
+
+        foreach (var host in CommaList.Entries(options.CallbackHosts))
+        {
+            var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+            check(Uri.CheckHostName(name.Trim('[', ']')) != UriHostNameType.Unknown || IPAddress.TryParse(name.Trim('[', ']'), out _),
+                $"XQueue:CallbackHosts has '{host}', which is not a host name, *.domain or IP address (no scheme, port or path).");
+        }
+
+        check(!XQueueOptionsValidator.IsUnresolvedReference(options.Sessions.PreviousSigningKeys), "XQueue:Sessions:PreviousSigningKeys is an unresolved Key Vault reference.");
+        if (!XQueueOptionsValidator.IsUnresolvedReference(options.Sessions.PreviousSigningKeys)) CheckKeys(options.Sessions.PreviousSigningKeys, "XQueue:Sessions:PreviousSigningKeys", check);
+    }
+
+    /// <summary>XQueue:Jwt alone: what the app checks at start-up and <c>token issue</c> checks before signing.</summary>
+    public static void CheckJwt(JwtOptions jwt, Action<bool, string> check)
+    {
         check(!string.IsNullOrWhiteSpace(jwt.Issuer), "XQueue:Jwt:Issuer must not be empty.");
         check(CommaList.Entries(jwt.Audience).Count > 0, "XQueue:Jwt:Audience must name at least one audience.");
         check(!XQueueOptionsValidator.IsUnresolvedReference(jwt.SigningKeys), "XQueue:Jwt:SigningKeys is an unresolved Key Vault reference (set the secret, then refresh the app's references).");
@@ -32,20 +51,6 @@ public static class AuthOptionsChecks
         }
         check(jwt.ClockSkew >= TimeSpan.Zero && jwt.ClockSkew <= TimeSpan.FromMinutes(5),
             $"XQueue:Jwt:ClockSkew must be between 00:00:00 and 00:05:00 (got {jwt.ClockSkew}).");
-
-        CheckRate(options.Throttling.Polls, "Polls", check);
-        CheckRate(options.Throttling.Submits, "Submits", check);
-        CheckRate(options.Throttling.LoginFailures, "LoginFailures", check);
-
-        foreach (var host in CommaList.Entries(options.CallbackHosts))
-        {
-            var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
-            check(Uri.CheckHostName(name.Trim('[', ']')) != UriHostNameType.Unknown || IPAddress.TryParse(name.Trim('[', ']'), out _),
-                $"XQueue:CallbackHosts has '{host}', which is not a host name, *.domain or IP address (no scheme, port or path).");
-        }
-
-        check(!XQueueOptionsValidator.IsUnresolvedReference(options.Sessions.PreviousSigningKeys), "XQueue:Sessions:PreviousSigningKeys is an unresolved Key Vault reference.");
-        if (!XQueueOptionsValidator.IsUnresolvedReference(options.Sessions.PreviousSigningKeys)) CheckKeys(options.Sessions.PreviousSigningKeys, "XQueue:Sessions:PreviousSigningKeys", check);
     }
 
     static void CheckPrincipals(string? setting, string key, Action<bool, string> check)

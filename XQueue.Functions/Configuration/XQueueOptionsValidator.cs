@@ -39,8 +39,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         Between(options.ProcessingDelay, TimeSpan.FromSeconds(1), MaxVisibility, "ProcessingDelay");
         Check(options.MaxFailures is >= 0 and <= 100, $"XQueue:MaxFailures must be between 0 and 100 (got {options.MaxFailures}).");
         Check(options.QueueWindow is >= 10 and <= 10_000, $"XQueue:QueueWindow must be between 10 and 10000 (got {options.QueueWindow}).");
-        Check(StoragePrefixPattern().IsMatch(options.StoragePrefix),
-            "XQueue:StoragePrefix must be empty or 1-16 lowercase letters and digits starting with a letter.");
+        CheckStoragePrefix(options.StoragePrefix, Check);
         Between(options.Retention, TimeSpan.FromHours(1), TimeSpan.FromDays(3650), "Retention");
         // A user delegation key (Entra ID) lives at most 7 days; leave room for its clock-skew margin.
         Between(options.FileUrlLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(6), "FileUrlLifetime");
@@ -83,6 +82,10 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>XQueue:StoragePrefix alone: what the app checks at start-up and the <c>user</c> commands check.</summary>
+    public static void CheckStoragePrefix(string prefix, Action<bool, string> check) =>
+        check(StoragePrefixPattern().IsMatch(prefix), "XQueue:StoragePrefix must be empty or 1-16 lowercase letters and digits starting with a letter.");
 
     // App Service passes a Key Vault reference it could not resolve through as its own text; taken as a
     // password it would become one.
