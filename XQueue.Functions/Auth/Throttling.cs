@@ -10,8 +10,9 @@ namespace XQueue.Functions.Auth;
 /// <summary>
 /// Request limits per principal and endpoint group, per instance (XQueue:Throttling). Over the limit the answer
 /// is 429 with Retry-After in the legacy envelope: xqueue-watcher treats any non-200 as a failed poll and
-/// sleeps before the next one, and the LMS reports the status. Runs after authorization, so every partition
-/// belongs to an authenticated principal.
+/// sleeps before the next one; the LMS gives the learner up ("Unable to deliver your submission to grader"),
+/// which is why the submit limit is off unless an operator sets one. Runs after authorization, so every
+/// partition belongs to an authenticated principal.
 /// </summary>
 public static class Throttling
 {

@@ -37,8 +37,12 @@ public sealed class ThrottlingOptions
     /// <summary>get_submission and get_queuelen per principal.</summary>
     public RateOptions Polls { get; set; } = new() { Limit = 200, Window = TimeSpan.FromSeconds(1) };
 
-    /// <summary>submit per principal.</summary>
-    public RateOptions Submits { get; set; } = new() { Limit = 200, Window = TimeSpan.FromSeconds(1) };
+    /// <summary>
+    /// submit per principal; off by default. The LMS is one principal and shows the learner "Unable to deliver
+    /// your submission to grader" for any non-200, with no retry: a limit here would cost learners their
+    /// submissions at the exam peak. An opt-in guard against a runaway client.
+    /// </summary>
+    public RateOptions Submits { get; set; } = new() { Limit = 0, Window = TimeSpan.FromSeconds(1) };
 
     /// <summary>
     /// Failed logins per user name and per client address: <see cref="RateOptions.Limit"/> at once, then one
