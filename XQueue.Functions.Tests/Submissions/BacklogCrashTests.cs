@@ -48,8 +48,8 @@ public sealed class BacklogCrashTests
         var backlogged = Assert.Single(await WindowRig.BacklogIdsAsync(rig));
         // What two refills of the same row leave (two instances at once); the row itself makes a third.
         var work = WindowRig.WorkQueue(rig);
-        await work.SendAsync(backlogged.ToString());
-        await work.SendAsync(backlogged.ToString());
+        await work.SendMessageAsync(backlogged.ToString());
+        await work.SendMessageAsync(backlogged.ToString());
 
         var pulls = await WindowRig.DrainAsync(rig, Window + 1, TimeSpan.FromSeconds(30));
         Assert.Empty(await WindowRig.StragglersAsync(rig, TimeSpan.FromSeconds(2)));

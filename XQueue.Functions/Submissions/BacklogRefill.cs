@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Globalization;
 using System.Threading.Channels;
 using XQueue.Functions.Storage;
@@ -148,7 +149,7 @@ public sealed class BacklogRefill(QueueCatalog catalog, Backlog backlog, QueueLe
         Task? removing = null;
         foreach (var id in ids)
         {
-            await work.SendAsync(id.ToString(CultureInfo.InvariantCulture), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            await work.EnqueueAsync(id.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
             window.Sent(queueName);
             window.LeftBacklog(queueName);
             run.Moved();

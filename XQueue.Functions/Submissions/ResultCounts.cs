@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using XQueue.Functions.Storage;
 
@@ -24,7 +25,7 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
     readonly Dictionary<(string Minute, string Queue), int[]> counts = new();
     DateTimeOffset lastPrune = DateTimeOffset.MinValue;
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public void Finished(string queue, SubmissionStatus status, RetireReason? reason)
     {
@@ -48,7 +49,7 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
             t[0] += graded; t[1] += retired; t[2] += failed;
         }
-        await foreach (var row in table.QueryAllAsync($"PartitionKey ge {TableFilter.Quote(from)}", cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey ge {from}"), cancellationToken: cancellationToken))
         {
             if (row.GetString("Instance") == instance) continue; // this instance's own counts are newer in memory
             Add(row.GetString("Queue") ?? "", row.GetInt32("Graded") ?? 0, row.GetInt32("Retired") ?? 0, row.GetInt32("Failed") ?? 0);
@@ -94,7 +95,7 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
         {
             // The row key must be a valid key whatever the queue's name; the name itself is a property.
             var queueKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
-            await table.UpsertAsync(new TableEntity(minute, instance + "-" + queueKey)
+            await table.UpsertEntityAsync(new TableEntity(minute, instance + "-" + queueKey)
             {
                 ["Instance"] = instance,
                 ["Queue"] = queue,
@@ -106,8 +107,8 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
         if (now - lastPrune > TimeSpan.FromMinutes(10))
         {
             lastPrune = now;
-            var old = await table.QueryAsync($"PartitionKey lt {TableFilter.Quote(Minute(now - Kept))}", ["RowKey"], top: 500, cancellationToken: cancellationToken);
-            foreach (var row in old.Entities) await table.DeleteAsync(row.PartitionKey, row.RowKey, "*", cancellationToken);
+            var old = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey lt {Minute(now - Kept)}"), top: 500, select: [], cancellationToken: cancellationToken);
+            foreach (var row in old.Entities) await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
         }
     }
 
