@@ -96,6 +96,23 @@ public sealed class TableOperationsTests
     }
 
     [Fact]
+    public async Task Rows_of_one_partition_go_in_transactions_of_a_hundred_and_a_stale_row_stays()
+    {
+        var table = await NewTableAsync();
+        var rows = Enumerable.Range(0, 150).Select(i => new TableEntity(i < 120 ? "a" : "b", $"r{i:D3}") { ["N"] = i }).ToList();
+        await table.UpsertAllAsync(rows);
+        var read = await table.QueryAllAsync("PartitionKey eq 'a'").ToListAsync();
+        Assert.Equal(120, read.Count);
+
+        await table.UpsertEntityAsync(new TableEntity("a", "r005") { ["N"] = -5 }, TableUpdateMode.Replace); // changed since read
+        var deleted = await table.DeleteAllAsync(read);
+
+        Assert.Equal(119, deleted);
+        Assert.Equal(-5, Assert.Single(await table.QueryAllAsync("PartitionKey eq 'a'").ToListAsync()).GetInt32("N"));
+        Assert.Equal(30, (await table.QueryAllAsync("PartitionKey eq 'b'").ToListAsync()).Count);
+    }
+
+    [Fact]
     public async Task A_submission_survives_the_round_trip_through_its_entity()
     {
         var table = await NewTableAsync();

@@ -34,6 +34,10 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
         }
     }
 
+    /// <summary>Removes the rows of ids just moved into the queue: one transaction per hundred rows.</summary>
+    public Task RemoveAllAsync(string workQueue, IEnumerable<long> ids, CancellationToken cancellationToken = default) =>
+        table.DeleteAllAsync(ids.Select(id => new TableEntity(workQueue, RowKey(id))), cancellationToken);
+
     /// <returns>False when the row is gone already (moved by another refill, or never written).</returns>
     public Task<bool> RemoveAsync(string workQueue, long id, CancellationToken cancellationToken = default) =>
         table.DeleteIfExistsAsync(workQueue, RowKey(id), cancellationToken: cancellationToken);

@@ -91,26 +91,26 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             var current = Minute(now - FlushInterval - FlushInterval);
             rows = counts.Where(c => string.CompareOrdinal(c.Key.Minute, current) >= 0).Select(c => (c.Key.Minute, c.Key.Queue, c.Value.ToArray())).ToList();
         }
-        foreach (var (minute, queue, c) in rows)
+        // One transaction per minute (the partition) for all queues' rows.
+        await table.UpsertAllAsync(rows.Select(row => new TableEntity(row.Minute, instance + "-" + QueueKey(row.Queue))
         {
-            // The row key must be a valid key whatever the queue's name; the name itself is a property.
-            var queueKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
-            await table.UpsertEntityAsync(new TableEntity(minute, instance + "-" + queueKey)
-            {
-                ["Instance"] = instance,
-                ["Queue"] = queue,
-                ["Graded"] = c[0],
-                ["Retired"] = c[1],
-                ["Failed"] = c[2],
-            }, TableUpdateMode.Replace, cancellationToken);
-        }
+            ["Instance"] = instance,
+            ["Queue"] = row.Queue,
+            ["Graded"] = row.Counts[0],
+            ["Retired"] = row.Counts[1],
+            ["Failed"] = row.Counts[2],
+        }), cancellationToken);
         if (now - lastPrune > TimeSpan.FromMinutes(10))
         {
             lastPrune = now;
             var old = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey lt {Minute(now - Kept)}"), top: 500, select: [], cancellationToken: cancellationToken);
-            foreach (var row in old.Entities) await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+            await table.DeleteAllAsync(old.Entities.Select(row => new TableEntity(row.PartitionKey, row.RowKey)), cancellationToken);
         }
     }
+
+    // The row key must be a valid key whatever the queue's name; the name itself is a property.
+    static string QueueKey(string queue) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
 
     static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 }
