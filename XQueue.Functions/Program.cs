@@ -8,6 +8,7 @@ using XQueue.Functions.Hosting;
 using XQueue.Functions.Legacy;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Push;
+using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Sweep;
 

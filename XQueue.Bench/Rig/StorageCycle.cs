@@ -1,4 +1,8 @@
 using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
@@ -38,9 +42,9 @@ public sealed class StorageCycle(BenchRig rig, string queue)
     readonly TimeSpan attemptLease = rig.Service.Get<DeliveryOutbox>().AttemptLease;
     readonly TimeSpan processingDelay = rig.Service.Get<QueueCatalog>().ProcessingDelay(queue);
 
-    public sealed record Held(ReceivedMessage Message, long Id, string PartitionKey);
+    public sealed record Held(QueueMessage Message, long Id, string PartitionKey);
 
-    public sealed record Answered(TableEntity Entity, SentMessage Outbox);
+    public sealed record Answered(TableEntity Entity, SendReceipt Outbox);
 
     /// <summary>
     /// Queues <paramref name="count"/> submissions as submit writes them below the window (the work message, then
@@ -58,7 +62,7 @@ public sealed class StorageCycle(BenchRig rig, string queue)
                 var submission = rig.NewSubmission(queue);
                 var now = DateTimeOffset.UtcNow;
                 var id = SubmissionId.New(now);
-                var message = await work.SendAsync(id.ToString(), timeToLive: Timeout.InfiniteTimeSpan);
+                var message = await work.EnqueueAsync(id.ToString());
                 var stored = await store.TryInsertAsync(new Submission
                 {
                     Id = id,
@@ -81,12 +85,12 @@ public sealed class StorageCycle(BenchRig rig, string queue)
     /// <summary>get_submission's calls; null when the queue is empty.</summary>
     public async Task<Held?> PullAsync()
     {
-        var messages = await work.ReceiveAsync(1, processingDelay);
-        if (messages.Count == 0) return null;
+        var messages = await work.LeaseAsync(1, processingDelay);
+        if (messages.Length == 0) return null;
         var message = messages[0];
-        var id = long.Parse(message.Text);
+        var id = long.Parse(message.Body.ToString());
         var partition = SubmissionId.PartitionKey(id);
-        var entity = (await submissions.GetAsync(partition, SubmissionEntity.RowKey))!;
+        var entity = (await submissions.FindAsync(partition, SubmissionEntity.RowKey))!;
         var now = DateTimeOffset.UtcNow;
         entity["Status"] = "pulled";
         entity["PullKey"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -95,29 +99,29 @@ public sealed class StorageCycle(BenchRig rig, string queue)
         entity["GraderUser"] = "grader";
         entity["GraderAddress"] = "127.0.0.1";
         entity["PulledAt"] = entity["FirstPulledAt"] = entity["StatusAt"] = now;
-        entity["LeaseUntil"] = message.TimeNextVisible;
-        await submissions.UpdateAsync(entity, entity.ETag!, TableUpdateMode.Replace);
-        await inflight.UpsertAsync(new TableEntity(work.Name, partition) { ["Until"] = message.TimeNextVisible }, TableUpdateMode.Replace);
+        entity["LeaseUntil"] = message.NextVisibleOn;
+        await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
+        await inflight.UpsertEntityAsync(new TableEntity(work.Name, partition) { ["Until"] = message.NextVisibleOn }, TableUpdateMode.Replace);
         return new Held(message, id, partition);
     }
 
     /// <summary>put_result's calls.</summary>
     public async Task<Answered> AnswerAsync(Held held)
     {
-        var entity = (await submissions.GetAsync(held.PartitionKey, SubmissionEntity.RowKey))!;
+        var entity = (await submissions.FindAsync(held.PartitionKey, SubmissionEntity.RowKey))!;
         var now = DateTimeOffset.UtcNow;
         var version = now.ToUnixTimeMilliseconds();
-        var sent = await outbox.SendAsync($"{held.Id}:{version}", attemptLease, Timeout.InfiniteTimeSpan);
+        var sent = await outbox.EnqueueAsync($"{held.Id}:{version}", attemptLease);
         entity["Status"] = "retired";
         entity["RetireReason"] = "graded";
         entity["Reply"] = GraderSimulator.Reply;
         entity["ReplyVersion"] = version;
         entity["Delivery"] = "pending";
         entity["GradedAt"] = entity["FinishedAt"] = entity["StatusAt"] = now;
-        entity.ETag = await submissions.UpdateAsync(entity, entity.ETag!, TableUpdateMode.Replace);
+        entity.ETag = (await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace)).Headers.ETag ?? ETag.All;
         await Task.WhenAll(
-            work.DeleteAsync(held.Message.MessageId, held.Message.PopReceipt),
-            inflight.DeleteAsync(work.Name, held.PartitionKey));
+            work.DeleteMessageAsync(held.Message.MessageId, held.Message.PopReceipt),
+            inflight.DeleteEntityAsync(work.Name, held.PartitionKey));
         return new Answered(entity, sent);
     }
 
@@ -128,7 +132,7 @@ public sealed class StorageCycle(BenchRig rig, string queue)
         entity["Delivery"] = "delivered";
         entity["DeliveredAt"] = DateTimeOffset.UtcNow;
         entity["DeliveryAttempts"] = 1;
-        await submissions.UpdateAsync(entity, entity.ETag!, TableUpdateMode.Replace);
-        await outbox.DeleteAsync(answered.Outbox.MessageId, answered.Outbox.PopReceipt);
+        await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
+        await outbox.DeleteMessageAsync(answered.Outbox.MessageId, answered.Outbox.PopReceipt);
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Text.Json;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
@@ -55,10 +56,10 @@ public static class ScoreEventRig
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
-            var messages = await EventQueue(rig).PeekAsync(32);
-            if (messages.Count >= count || DateTime.UtcNow > deadline)
+            var messages = (await EventQueue(rig).PeekMessagesAsync(32)).Value;
+            if (messages.Length >= count || DateTime.UtcNow > deadline)
             {
-                return messages.Select(m => JsonDocument.Parse(m.Text).RootElement.Clone()).ToList();
+                return messages.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone()).ToList();
             }
             await Task.Delay(100);
         }

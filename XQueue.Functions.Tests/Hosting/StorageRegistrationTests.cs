@@ -1,6 +1,5 @@
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
-using XQueue.Functions.Hosting;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Tests.Hosting;
@@ -24,9 +23,11 @@ public sealed class StorageRegistrationTests
             ("AzureWebJobsStorage:accountName", "ignored")));
 
         Assert.Equal(StorageCredentialKind.SharedKey, choice.CredentialKind);
-        Assert.Equal("devstoreaccount1", choice.Connection.AccountName);
-        Assert.NotNull(choice.Connection.AccountKey);
+        Assert.Equal("devstoreaccount1", choice.AccountName);
+        Assert.Equal("UseDevelopmentStorage=true", choice.ConnectionString);
+        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), choice.QueueServiceUri);
         Assert.Null(StorageRegistration.CredentialFor(choice));
+        Assert.DoesNotContain("UseDevelopmentStorage", choice.ToString());
     }
 
     [Fact]
@@ -36,11 +37,11 @@ public sealed class StorageRegistrationTests
 
         Assert.Equal(StorageCredentialKind.DefaultAzureCredential, choice.CredentialKind);
         Assert.Null(choice.ManagedIdentityClientId);
-        Assert.Equal("stxqueue", choice.Connection.AccountName);
-        Assert.Null(choice.Connection.AccountKey);
-        Assert.Equal(new Uri("https://stxqueue.blob.core.windows.net"), choice.Connection.BlobEndpoint);
-        Assert.Equal(new Uri("https://stxqueue.queue.core.windows.net"), choice.Connection.QueueEndpoint);
-        Assert.Equal(new Uri("https://stxqueue.table.core.windows.net"), choice.Connection.TableEndpoint);
+        Assert.Equal("stxqueue", choice.AccountName);
+        Assert.Null(choice.ConnectionString);
+        Assert.Equal(new Uri("https://stxqueue.blob.core.windows.net"), choice.BlobServiceUri);
+        Assert.Equal(new Uri("https://stxqueue.queue.core.windows.net"), choice.QueueServiceUri);
+        Assert.Equal(new Uri("https://stxqueue.table.core.windows.net"), choice.TableServiceUri);
         Assert.IsType<DefaultAzureCredential>(StorageRegistration.CredentialFor(choice));
     }
 
@@ -82,9 +83,9 @@ public sealed class StorageRegistrationTests
             ("AzureWebJobsStorage:queueServiceUri", "https://stxqueue.privatelink.queue.core.windows.net"),
             ("AzureWebJobsStorage:tableServiceUri", "https://stxqueue.privatelink.table.core.windows.net")));
 
-        Assert.Equal(new Uri("https://stxqueue.privatelink.blob.core.windows.net"), choice.Connection.BlobEndpoint);
-        Assert.Equal(new Uri("https://stxqueue.privatelink.queue.core.windows.net"), choice.Connection.QueueEndpoint);
-        Assert.Equal(new Uri("https://stxqueue.privatelink.table.core.windows.net"), choice.Connection.TableEndpoint);
+        Assert.Equal(new Uri("https://stxqueue.privatelink.blob.core.windows.net"), choice.BlobServiceUri);
+        Assert.Equal(new Uri("https://stxqueue.privatelink.queue.core.windows.net"), choice.QueueServiceUri);
+        Assert.Equal(new Uri("https://stxqueue.privatelink.table.core.windows.net"), choice.TableServiceUri);
     }
 
     [Fact]
@@ -94,8 +95,8 @@ public sealed class StorageRegistrationTests
             ("AzureWebJobsStorage:accountName", "stxqueue"),
             ("AzureWebJobsStorage:blobServiceUri", "https://files.example.test")));
 
-        Assert.Equal(new Uri("https://files.example.test"), choice.Connection.BlobEndpoint);
-        Assert.Equal(new Uri("https://stxqueue.queue.core.windows.net"), choice.Connection.QueueEndpoint);
+        Assert.Equal(new Uri("https://files.example.test"), choice.BlobServiceUri);
+        Assert.Equal(new Uri("https://stxqueue.queue.core.windows.net"), choice.QueueServiceUri);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed partial class Azurite : IAsyncDisposable
         };
         foreach (var arg in (string[])[
             .. onDisk ? ["--location", workspace.FullName] : (string[])["--inMemoryPersistence"],
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck",
+            "--silent", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
         ])

@@ -72,7 +72,7 @@ public sealed partial class PersistentAzurite : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--location", Location.FullName,
+            "--silent", "--disableTelemetry", "--location", Location.FullName,
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", BlobPort.ToString(), "--queuePort", QueuePort.ToString(), "--tablePort", TablePort.ToString(),
         })

@@ -17,15 +17,18 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public List<string> Writes { get; } = [];
 
-    (string Method, string PathPart)? target;
+    (string Method, string PathPart, string? BodyPart)? target;
 
     /// <summary>How many writes <see cref="ArmFor"/> has failed.</summary>
     public int TargetedFailures { get; private set; }
 
-    /// <summary>Fail the next write with this method whose path contains <paramref name="pathPart"/>, once.</summary>
-    public void ArmFor(string method, string pathPart)
+    /// <summary>
+    /// Fail the next write with this method whose path contains <paramref name="pathPart"/> (and whose body contains
+    /// <paramref name="bodyPart"/>, for a table transaction, whose path names no table), once.
+    /// </summary>
+    public void ArmFor(string method, string pathPart, string? bodyPart = null)
     {
-        lock (Writes) target = (method, pathPart);
+        lock (Writes) target = (method, pathPart, bodyPart);
     }
 
     /// <summary>Puts this policy in the app's storage pipeline (see <see cref="StoragePipeline"/>).</summary>
@@ -53,7 +56,8 @@ public sealed class StorageFaults : HttpPipelinePolicy
         var method = message.Request.Method;
         lock (Writes)
         {
-            if (target is { } t && method.Method == t.Method && message.Request.Uri.Path.Contains(t.PathPart, StringComparison.Ordinal))
+            if (target is { } t && method.Method == t.Method && message.Request.Uri.Path.Contains(t.PathPart, StringComparison.Ordinal)
+                && (t.BodyPart is null || Body(message).Contains(t.BodyPart, StringComparison.Ordinal)))
             {
                 target = null;
                 TargetedFailures++;
@@ -74,5 +78,13 @@ public sealed class StorageFaults : HttpPipelinePolicy
             }
         }
         await ProcessNextAsync(message, pipeline);
+    }
+
+    static string Body(HttpMessage message)
+    {
+        if (message.Request.Content is null) return "";
+        using var buffer = new MemoryStream();
+        message.Request.Content.WriteTo(buffer, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using XQueue.Functions.Tests.Storage;
 using System.Net;
 using Azure.Core;
 using XQueue.Functions.Storage;
@@ -32,12 +33,11 @@ public sealed class StorageOutageTests
     [Fact]
     public async Task An_unreachable_endpoint_surfaces_as_RequestFailedException_after_the_retries()
     {
-        var options = new StorageClientOptions();
-        options.Retry.MaxRetries = 1;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
-        var account = new StorageAccount(StorageConnection.Parse(
-            $"AccountName=devstoreaccount1;AccountKey={Azurite.AccountKey};QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;" +
-            "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1"), options);
+        var account = AzuriteAccount.Services(new Dictionary<string, string?>
+        {
+            [StorageRegistration.Key] = $"AccountName=devstoreaccount1;AccountKey={Azurite.AccountKey};QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;" +
+                "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1",
+        }).GetRequiredService<StorageAccount>();
 
         var error = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => account.GetQueue("unreachable").CreateIfNotExistsAsync());
 

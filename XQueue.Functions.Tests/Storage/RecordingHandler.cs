@@ -1,12 +1,11 @@
 using System.Net;
 using Azure.Core.Pipeline;
-using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Tests.Storage;
 
 /// <summary>
-/// The HTTP layer under a storage pipeline, without a server: records each request and answers it with
-/// what the test's responder says. Safe for concurrent requests.
+/// The HTTP layer under the storage clients (or a grader's HTTP client), without a server: records each request
+/// and answers it with what the test's responder says. Safe for concurrent requests.
 /// </summary>
 internal sealed class RecordingHandler(Func<RecordedRequest, Task<HttpResponseMessage>> respond) : HttpMessageHandler
 {
@@ -22,9 +21,8 @@ internal sealed class RecordingHandler(Func<RecordedRequest, Task<HttpResponseMe
         get { lock (requests) return requests.ToArray(); }
     }
 
-    /// <summary>Pipeline options that send through this handler, without retries so each call is one request.</summary>
-    public StorageClientOptions Options() =>
-        new() { Transport = new HttpClientTransport(new HttpClient(this)), Retry = { MaxRetries = 0 } };
+    /// <summary>This handler as the storage clients' transport.</summary>
+    public HttpPipelineTransport Transport() => new HttpClientTransport(new HttpClient(this));
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

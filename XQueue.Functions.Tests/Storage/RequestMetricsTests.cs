@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Azure;
-using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Functions.Tests.Storage;
 
+/// <summary>The storage request counter names every operation the service makes, and counts each call once.</summary>
 public sealed class RequestMetricsTests
 {
     [Fact]
@@ -17,52 +19,67 @@ public sealed class RequestMetricsTests
         var account = await AzuriteAccount.CreateAsync();
         var queue = account.GetQueue(AzuriteAccount.NewName("m"));
         await queue.CreateIfNotExistsAsync();
-        await queue.SendAsync("one");
-        await queue.SendAsync("two");
-        var received = await queue.ReceiveAsync(2, TimeSpan.FromSeconds(30));
-        await queue.DeleteAsync(received[0].MessageId, received[0].PopReceipt);
+        await queue.EnqueueAsync("one");
+        await queue.EnqueueAsync("two");
+        await queue.PeekMessagesAsync(1);
+        var received = await queue.LeaseAsync(2, TimeSpan.FromSeconds(30));
+        var moved = await queue.HideAsync(received[0].MessageId, received[0].PopReceipt, TimeSpan.FromSeconds(5));
+        await queue.TryDeleteAsync(received[0].MessageId, moved.PopReceipt);
+        await queue.ApproximateCountAsync();
         var container = account.GetContainer(AzuriteAccount.NewName("m"));
         await container.CreateIfNotExistsAsync();
-        await container.UploadAsync("b", BinaryData.FromString("x"));
-        await container.DownloadAsync("b");
+        await container.WriteBlobAsync("b", BinaryData.FromString("x"), "text/plain");
+        await container.ReadBlobAsync("b");
+        await container.DeleteBlobIfExistsAsync("b");
         var table = account.GetTable(AzuriteAccount.NewTableName());
         await table.CreateIfNotExistsAsync();
-        await table.UpsertAsync(new TableEntity("p", "r") { ["N"] = 1 }, TableUpdateMode.Merge);
-        await table.QueryAsync(null);
+        await table.AddEntityAsync(new TableEntity("p", "r") { ["N"] = 1 });
+        var row = (await table.FindAsync("p", "r"))!;
+        await table.TryReplaceAsync(row);
+        await table.UpsertEntityAsync(new TableEntity("p", "r2") { ["N"] = 2 }, TableUpdateMode.Merge);
+        await table.QueryPageAsync("PartitionKey eq 'p'", 10);
+        await table.SubmitTransactionAsync([new(TableTransactionActionType.UpsertReplace, new TableEntity("p", "r3")),
+            new(TableTransactionActionType.Delete, new TableEntity("p", "r2"), ETag.All)]);
+        await table.DeleteEntityAsync("p", "r", ETag.All);
 
         Assert.Equal(
             new Dictionary<(string, string), long>
             {
                 [("queue", "queue.create")] = 1,
                 [("queue", "queue.send")] = 2,
+                [("queue", "queue.peek")] = 1,
                 [("queue", "queue.receive")] = 1,
+                [("queue", "queue.update")] = 1,
                 [("queue", "queue.delete")] = 1,
+                [("queue", "queue.count")] = 1,
                 [("blob", "blob.create-container")] = 1,
                 [("blob", "blob.upload")] = 1,
                 [("blob", "blob.download")] = 1,
+                [("blob", "blob.delete")] = 1,
                 [("table", "table.create")] = 1,
+                [("table", "table.insert")] = 1,
+                [("table", "table.get")] = 1,
+                [("table", "table.replace")] = 1,
                 [("table", "table.merge")] = 1,
                 [("table", "table.query")] = 1,
+                [("table", "table.transaction")] = 1,
+                [("table", "table.delete")] = 1,
             },
-            counts.Snapshot());
+            counts.Snapshot().OrderBy(c => c.Key).ToDictionary());
     }
 
     [Fact]
     public async Task A_retried_call_counts_once_because_the_counter_is_per_call()
     {
         using var counts = new OwnRequestCounts();
-        var transport = new AlwaysUnavailable();
-        var options = new StorageClientOptions
-        {
-            Retry = { Delay = TimeSpan.FromMilliseconds(1), MaxRetries = 2 },
-            Transport = new HttpClientTransport(new HttpClient(transport)),
-        };
-        var queue = new StorageAccount(StorageConnection.Parse("UseDevelopmentStorage=true"), options).GetQueue("anything");
+        var transport = new RecordingHandler(HttpStatusCode.ServiceUnavailable);
+        var queue = AzuriteAccount.Services(new Dictionary<string, string?> { [StorageRegistration.Key] = "UseDevelopmentStorage=true" },
+            services => StoragePipeline.Settings(services).Transport = transport.Transport()).GetRequiredService<StorageAccount>().GetQueue("anything");
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => queue.PeekAsync(1));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => queue.PeekMessagesAsync(1));
 
         Assert.Equal(503, error.Status);
-        Assert.Equal(3, transport.Attempts);
+        Assert.Equal(3, transport.Requests.Count); // the app's clients try a call three times
         Assert.Equal(new Dictionary<(string, string), long> { [("queue", "queue.peek")] = 1 }, counts.Snapshot());
     }
 
@@ -101,18 +118,5 @@ public sealed class RequestMetricsTests
         public Dictionary<(string, string), long> Snapshot() => new(counts);
 
         public void Dispose() => listener.Dispose();
-    }
-
-    sealed class AlwaysUnavailable : HttpMessageHandler
-    {
-        int attempts;
-
-        public int Attempts => Volatile.Read(ref attempts);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref attempts);
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
-        }
     }
 }

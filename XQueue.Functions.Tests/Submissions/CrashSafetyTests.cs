@@ -65,7 +65,7 @@ public sealed class CrashSafetyTests
         clock.Offset = TimeSpan.FromMinutes(3);
         await Task.Delay(2500);
         Assert.Null(await Pull.NextAsync(rig.Watcher)); // now recognised as an orphan and deleted
-        Assert.Equal(0, await rig.Service.Get<QueueCatalog>().WorkQueue(TestService.Queue).GetApproximateCountAsync());
+        Assert.Equal(0, await rig.Service.Get<QueueCatalog>().WorkQueue(TestService.Queue).ApproximateCountAsync());
     }
 
     [Theory]

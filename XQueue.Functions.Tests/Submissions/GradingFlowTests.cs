@@ -149,7 +149,7 @@ public sealed class GradingFlowTests
             new string('x', 20_000), [], null));
         var stored = await rig.Service.Get<XQueue.Functions.Submissions.SubmissionStore>().GetAsync(id);
         var storage = rig.Service.Get<XQueue.Functions.Storage.StorageAccount>();
-        Assert.True(await storage.GetContainer(rig.Service.Prefix + "files").DeleteIfExistsAsync(stored!.Body.BlobName!));
+        Assert.True(await storage.GetContainer(rig.Service.Prefix + "files").DeleteBlobIfExistsAsync(stored!.Body.BlobName!));
 
         var reply = await rig.Watcher.GetSubmissionAsync(TestService.Queue);
         Assert.Equal("{\"return_code\": 1, \"content\": \"Error fetching submission for test-pull. Please try again.\"}", reply!.RawBody);

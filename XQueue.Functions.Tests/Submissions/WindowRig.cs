@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
@@ -34,7 +35,7 @@ public static class WindowRig
 
     public static QueueClient WorkQueue(GradingRig rig) => rig.Service.Get<QueueCatalog>().WorkQueue(TestService.Queue);
 
-    public static Task<int> MessagesAsync(GradingRig rig) => WorkQueue(rig).GetApproximateCountAsync();
+    public static Task<int> MessagesAsync(GradingRig rig) => WorkQueue(rig).ApproximateCountAsync();
 
     public static Task<int> BacklogRowsAsync(GradingRig rig) => rig.Service.Get<Backlog>().CountAsync(WorkQueue(rig).Name);
 

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using XQueue.Functions.Storage;
@@ -29,6 +30,6 @@ public sealed class KeyRingTable(TableClient table) : IXmlRepository
     {
         var rowKey = new string(friendlyName.Where(char.IsAsciiLetterOrDigit).ToArray()) is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N");
         var row = new TableEntity(Partition, rowKey) { ["Xml"] = element.ToString(SaveOptions.DisableFormatting) };
-        Task.Run(() => table.UpsertAsync(row, TableUpdateMode.Replace)).GetAwaiter().GetResult();
+        Task.Run(() => table.UpsertEntityAsync(row, TableUpdateMode.Replace)).GetAwaiter().GetResult();
     }
 }

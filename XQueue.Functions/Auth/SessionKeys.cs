@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
@@ -24,7 +25,7 @@ public sealed class SessionKeys(StorageAccount storage, IOptions<XQueueOptions> 
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        await Table.CreateIfNotExistsAsync(cancellationToken);
+        await Table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         if (options.Value.Sessions.SigningKey is { Length: > 0 } configured)
         {
             current = Convert.FromBase64String(configured);
@@ -35,13 +36,13 @@ public sealed class SessionKeys(StorageAccount storage, IOptions<XQueueOptions> 
         var generated = new TableEntity("key", "signing") { ["Value"] = RandomNumberGenerator.GetBytes(32) };
         try
         {
-            await Table.InsertAsync(generated, cancellationToken);
+            await Table.AddEntityAsync(generated, cancellationToken);
         }
         catch (Azure.RequestFailedException e) when (e.Status == 409)
         {
             // Another instance made it first; everyone uses that one.
         }
-        var stored = await Table.GetAsync("key", "signing", cancellationToken);
+        var stored = await Table.FindAsync("key", "signing", cancellationToken);
         current = stored?.GetBinary("Value") ?? throw new InvalidOperationException("The session signing key could not be stored.");
         Accepted = [current];
     }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Caching.Memory;
 using XQueue.Functions.Storage;
 
@@ -15,7 +16,7 @@ public sealed class SessionRevocations(SessionKeys keys, IMemoryCache cache)
 
     public async Task RevokeAsync(string sessionId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        await keys.Table.UpsertAsync(new TableEntity(Partition, sessionId) { ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken);
+        await keys.Table.UpsertEntityAsync(new TableEntity(Partition, sessionId) { ["ExpiresAt"] = expiresAt }, TableUpdateMode.Replace, cancellationToken);
         cache.Set(CacheKey(sessionId), true, expiresAt);
     }
 
@@ -24,7 +25,7 @@ public sealed class SessionRevocations(SessionKeys keys, IMemoryCache cache)
         if (cache.TryGetValue(CacheKey(sessionId), out bool revoked)) return revoked;
         try
         {
-            revoked = await keys.Table.GetAsync(Partition, sessionId, cancellationToken) is not null;
+            revoked = await keys.Table.FindAsync(Partition, sessionId, cancellationToken) is not null;
             cache.Set(CacheKey(sessionId), revoked, CacheFor);
             return revoked;
         }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
@@ -26,7 +27,7 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
     public async Task<XQueueUser?> FindAsync(string name, CancellationToken cancellationToken = default)
     {
         if (!IsValidKey(name)) return null;
-        var entity = await table.GetAsync(Partition, name, cancellationToken);
+        var entity = await table.FindAsync(Partition, name, cancellationToken);
         return entity is null
             ? null
             : new XQueueUser(name, entity.GetString("PasswordHash") ?? "", Roles.Parse(entity.GetString("Roles")));
@@ -59,13 +60,13 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
             ["Roles"] = string.Join(",", roles),
             ["Seeded"] = options.Value.Users.ContainsKey(name),
         };
-        await table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
     public Task RemoveAsync(string name, CancellationToken cancellationToken = default) =>
-        table.DeleteAsync(Partition, name, "*", cancellationToken);
+        table.DeleteEntityAsync(Partition, name, cancellationToken: cancellationToken);
 
-    public Task EnsureTableAsync(CancellationToken cancellationToken = default) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task EnsureTableAsync(CancellationToken cancellationToken = default) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     /// <summary>
     /// Creates or updates the users named in XQueue:Users (an unchanged user is not rewritten), and
@@ -75,10 +76,10 @@ public sealed class UserStore(StorageAccount storage, IOptions<XQueueOptions> op
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        await foreach (var seeded in table.QueryAllAsync($"PartitionKey eq '{Partition}' and Seeded eq true", ["RowKey"], cancellationToken))
+        await foreach (var seeded in table.QueryAllAsync($"PartitionKey eq '{Partition}' and Seeded eq true", [], cancellationToken))
         {
             if (options.Value.Users.ContainsKey(seeded.RowKey)) continue;
-            await table.DeleteAsync(Partition, seeded.RowKey, "*", cancellationToken);
+            await table.DeleteEntityAsync(Partition, seeded.RowKey, cancellationToken: cancellationToken);
             log.LogInformation("User {User} removed: no longer in XQueue:Users", seeded.RowKey);
         }
         foreach (var (name, seed) in options.Value.Users)

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Storage;
@@ -19,43 +20,43 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
     /// <summary>How long one attempt owns an entry before another instance may try it.</summary>
     public TimeSpan AttemptLease { get; } = options.Value.Delivery.Timeout * 2 + TimeSpan.FromSeconds(10);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     /// <summary>Adds an entry already leased to the caller, so the first attempt can run at once.</summary>
     public async Task<OutboxEntry> EnqueueAsync(long submissionId, long replyVersion, CancellationToken cancellationToken = default)
     {
-        var sent = await queue.SendAsync($"{submissionId}:{replyVersion}", AttemptLease, Timeout.InfiniteTimeSpan, cancellationToken);
+        var sent = await queue.EnqueueAsync($"{submissionId}:{replyVersion}", AttemptLease, cancellationToken);
         return new OutboxEntry(submissionId, replyVersion, sent.MessageId, sent.PopReceipt, time.GetUtcNow());
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ReceiveDueAsync(int max, CancellationToken cancellationToken = default)
     {
-        var messages = await queue.ReceiveAsync(max, AttemptLease, cancellationToken);
-        var entries = new List<OutboxEntry>(messages.Count);
+        var messages = await queue.LeaseAsync(max, AttemptLease, cancellationToken);
+        var entries = new List<OutboxEntry>(messages.Length);
         foreach (var message in messages)
         {
-            if (TryParse(message.Text, out var id, out var version))
+            if (TryParse(message.Body.ToString(), out var id, out var version))
             {
-                entries.Add(new OutboxEntry(id, version, message.MessageId, message.PopReceipt, message.InsertionTime));
+                entries.Add(new OutboxEntry(id, version, message.MessageId, message.PopReceipt, message.InsertedOn ?? time.GetUtcNow()));
             }
             else
             {
-                await queue.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                await queue.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             }
         }
         return entries;
     }
 
     public Task CompleteAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
-        queue.DeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
+        queue.TryDeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
 
     public Task CancelAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => CompleteAsync(entry, cancellationToken);
 
     public async Task RetryLaterAsync(OutboxEntry entry, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        await queue.UpdateVisibilityAsync(entry.MessageId, entry.PopReceipt, delay, cancellationToken);
+        await queue.HideAsync(entry.MessageId, entry.PopReceipt, delay, cancellationToken);
 
     /// <summary>Results not yet accepted by the LMS (approximate: the queue's own count).</summary>
-    public Task<int> PendingCountAsync(CancellationToken cancellationToken = default) => queue.GetApproximateCountAsync(cancellationToken);
+    public Task<int> PendingCountAsync(CancellationToken cancellationToken = default) => queue.ApproximateCountAsync(cancellationToken);
 
     static bool TryParse(string text, out long id, out long version)
     {

@@ -1,3 +1,4 @@
+using XQueue.Functions.Storage;
 using Azure.Identity;
 using XQueue.Functions.Hosting;
 using XQueue.Functions.Submissions;
@@ -23,7 +24,7 @@ public static class DeliveryServices
         services.AddHttpClient(ScoreEventGrid.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddSingleton(provider => new EventGridToken(
-            StorageRegistration.CredentialFor(StorageRegistration.Choose(provider.GetRequiredService<IConfiguration>())) ?? new DefaultAzureCredential(),
+            StorageRegistration.CredentialFor(provider.GetRequiredService<StorageTarget>()) ?? new DefaultAzureCredential(),
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ScoreEventQueue>();
         services.AddSingleton<ScoreEventGrid>();

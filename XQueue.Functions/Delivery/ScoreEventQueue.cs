@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Text;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
@@ -22,7 +23,7 @@ public sealed class ScoreEventQueue(StorageAccount storage, StorageNames names, 
     /// <summary>Created only when some queue delivers events, so other deployments carry no unused queue.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         options.Value.Queues.Keys.Any(name => ScoreEventsOptions.ChannelsOf(options.Value, name) != ResultChannels.Callback)
-            ? queue.CreateIfNotExistsAsync(cancellationToken)
+            ? queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)
             : Task.CompletedTask;
 
     public async Task<ChannelOutcome> PublishAsync(ScoreEvent scoreEvent, Func<ScoreEvent, Task<Uri>> claimCheck, CancellationToken cancellationToken)
@@ -31,7 +32,7 @@ public sealed class ScoreEventQueue(StorageAccount storage, StorageNames names, 
         {
             var text = Encoding.UTF8.GetString(scoreEvent.Bytes);
             if (EscapedBytes(text) > MaxMessageBytes) text = Encoding.UTF8.GetString(await scoreEvent.ReferencedAsync(claimCheck));
-            await queue.SendAsync(text, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            await queue.EnqueueAsync(text, cancellationToken: cancellationToken);
             return ChannelOutcome.Accepted;
         }
         catch (Azure.RequestFailedException e)

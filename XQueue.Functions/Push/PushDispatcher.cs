@@ -1,3 +1,5 @@
+using XQueue.Functions.Storage;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Delivery;
@@ -102,10 +104,10 @@ public sealed class PushDispatcher(
 
         var delay = Backoff(attempt);
         var work = catalog.WorkQueue(held.Queue);
-        Storage.UpdatedMessage hidden;
+        UpdateReceipt hidden;
         try
         {
-            hidden = await work.UpdateVisibilityAsync(held.MessageId!, held.PopReceipt!, delay, cancellationToken);
+            hidden = await work.HideAsync(held.MessageId!, held.PopReceipt!, delay, cancellationToken);
         }
         catch (Azure.RequestFailedException e) when (e.Status is 400 or 404)
         {

@@ -8,12 +8,12 @@ namespace XQueue.Functions.Storage;
 /// Counts storage requests per service and operation. Per-call, so a retried request counts once:
 /// the counter measures what the application asked for, not transport attempts.
 /// </summary>
-internal sealed class RequestCountingPolicy(StorageService service) : HttpPipelineSynchronousPolicy
+internal sealed class RequestCountingPolicy(StorageService service, Uri serviceEndpoint) : HttpPipelineSynchronousPolicy
 {
     public const string MeterName = "XQueue.Storage";
     public const string InstrumentName = "xqueue.storage.requests";
 
-    /// <summary>The message property under which each client method names its operation.</summary>
+    /// <summary>The message property under which the operation's name is left for later policies.</summary>
     public const string OperationProperty = "storage.operation";
 
     static readonly Meter meter = new(MeterName);
@@ -22,7 +22,8 @@ internal sealed class RequestCountingPolicy(StorageService service) : HttpPipeli
 
     public override void OnSendingRequest(HttpMessage message)
     {
-        var operation = message.TryGetProperty(OperationProperty, out var value) && value is string name ? name : "unknown";
+        var operation = StorageOperation.Of(service, message.Request, serviceEndpoint);
+        message.SetProperty(OperationProperty, operation);
         requests.Add(1, new KeyValuePair<string, object?>("service", service.TagName()), new("operation", operation));
     }
 }

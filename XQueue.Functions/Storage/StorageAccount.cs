@@ -1,73 +1,42 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Sas;
 
 namespace XQueue.Functions.Storage;
 
 /// <summary>
-/// Entry point to one storage account: builds one pipeline per service and hands out clients. Signs with
-/// the account key when there is one, otherwise with an Entra ID token from the given credential (then
-/// blob links are user delegation SAS, signed with one delegation key shared by all containers).
+/// The one storage account: hands out the SDK clients for its queues, tables and containers, and read-only
+/// links to single blobs (signed with the account key where there is one, else with a user delegation key).
 /// </summary>
-public sealed class StorageAccount
+public sealed class StorageAccount(
+    QueueServiceClient queues, TableServiceClient tables, BlobServiceClient blobs, UserDelegationKeyCache delegationKeys)
 {
-    internal const string TokenScope = "https://storage.azure.com/.default";
+    public QueueClient GetQueue(string name) => queues.GetQueueClient(name);
 
-    readonly ServicePipeline blobPipeline;
-    readonly ServicePipeline queuePipeline;
-    readonly ServicePipeline tablePipeline;
-    readonly UserDelegationKeyCache? delegationKeys;
+    public TableClient GetTable(string name) => tables.GetTableClient(name);
 
-    /// <param name="clock">Decides when the user delegation key is due for renewal; the system clock unless a test moves it.</param>
-    public StorageAccount(
-        StorageConnection connection, StorageClientOptions? options = null, TokenCredential? credential = null, TimeProvider? clock = null)
+    public BlobContainerClient GetContainer(string name) => blobs.GetBlobContainerClient(name);
+
+    /// <summary>
+    /// A read-only link to one blob. With the account key it is a service SAS, made without a storage call;
+    /// with Entra ID it is a user delegation SAS, signed with the account's cached delegation key (fetched when
+    /// there is none that lasts until <paramref name="expiresOn"/>). No start time (so clock skew cannot make a
+    /// fresh link unusable) and no protocol restriction (so it works over the emulator's http).
+    /// </summary>
+    public async Task<Uri> ReadLinkAsync(
+        BlobContainerClient container, string blobName, DateTimeOffset expiresOn, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        if (connection.AccountKey is null)
+        var blob = container.GetBlobClient(blobName);
+        if (blob.CanGenerateSasUri) return blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn);
+
+        var key = await delegationKeys.GetAsync(expiresOn, cancellationToken).ConfigureAwait(false);
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiresOn)
         {
-            if (credential is null)
-                throw new ArgumentException("The connection has no account key, so a TokenCredential is required.", nameof(credential));
-            RequireHttps(connection);
-        }
-
-        Connection = connection;
-        options ??= new StorageClientOptions();
-        blobPipeline = BuildPipeline(StorageService.Blob, options, credential);
-        queuePipeline = BuildPipeline(StorageService.Queue, options, credential);
-        tablePipeline = BuildPipeline(StorageService.Table, options, credential);
-        if (connection.AccountKey is null)
-            delegationKeys = new UserDelegationKeyCache(blobPipeline, connection.BlobEndpoint, clock ?? TimeProvider.System);
-    }
-
-    public StorageConnection Connection { get; }
-
-    public QueueClient GetQueue(string name) => new(queuePipeline, Connection.QueueEndpoint, name);
-
-    public BlobContainerClient GetContainer(string name) => new(blobPipeline, Connection, name, delegationKeys);
-
-    public TableClient GetTable(string name) => new(tablePipeline, Connection.TableEndpoint, name);
-
-    // Bearer tokens are refused over plain http (by Azure.Core, on the first request); say so up front instead.
-    static void RequireHttps(StorageConnection connection)
-    {
-        foreach (var endpoint in new[] { connection.BlobEndpoint, connection.QueueEndpoint, connection.TableEndpoint })
-        {
-            if (endpoint.Scheme != Uri.UriSchemeHttps)
-                throw new ArgumentException($"Entra ID tokens are sent only over https, and {endpoint} is not.", nameof(connection));
-        }
-    }
-
-    ServicePipeline BuildPipeline(StorageService service, StorageClientOptions options, TokenCredential? credential)
-    {
-        HttpPipelinePolicy authorization = Connection.AccountKey is { } key
-            ? new SharedKeyPolicy(service, Connection.AccountName, key)
-            : new BearerTokenAuthenticationPolicy(credential!, TokenScope);
-
-        // Headers and signature are per-retry so each attempt carries a fresh, freshly signed x-ms-date.
-        var pipeline = HttpPipelineBuilder.Build(
-            options,
-            perCallPolicies: [new RequestCountingPolicy(service)],
-            perRetryPolicies: [new StorageHeadersPolicy(service, TimeProvider.System), authorization],
-            responseClassifier: null);
-        return new ServicePipeline(pipeline, service);
+            BlobContainerName = container.Name,
+            BlobName = blobName,
+            Resource = "b",
+        };
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, blobs.AccountName) }.ToUri();
     }
 }

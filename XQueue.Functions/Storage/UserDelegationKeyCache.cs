@@ -1,4 +1,5 @@
-using Azure.Core;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace XQueue.Functions.Storage;
 
@@ -7,7 +8,7 @@ namespace XQueue.Functions.Storage;
 /// every container, and fetched again only when it is about to expire or cannot cover the link asked for.
 /// One fetch at a time: callers that arrive during a fetch wait for its key instead of asking too.
 /// </summary>
-internal sealed class UserDelegationKeyCache(ServicePipeline blobPipeline, Uri blobEndpoint, TimeProvider clock)
+public sealed class UserDelegationKeyCache(BlobServiceClient blobs, TimeProvider clock)
 {
     /// <summary>How long a fresh key lasts when no link needs more; a day means about one fetch a day.</summary>
     public static readonly TimeSpan UsualLifetime = TimeSpan.FromDays(1);
@@ -52,7 +53,7 @@ internal sealed class UserDelegationKeyCache(ServicePipeline blobPipeline, Uri b
     }
 
     static bool Covers(UserDelegationKey key, DateTimeOffset now, DateTimeOffset coverUntil) =>
-        key.SignedExpiry - RefreshMargin > now && key.SignedExpiry >= coverUntil;
+        key.SignedExpiresOn - RefreshMargin > now && key.SignedExpiresOn >= coverUntil;
 
     // The usual day, longer when a link needs it (plus the margin, so the key is not stale on arrival).
     static DateTimeOffset KeyExpiry(DateTimeOffset now, DateTimeOffset coverUntil)
@@ -63,16 +64,6 @@ internal sealed class UserDelegationKeyCache(ServicePipeline blobPipeline, Uri b
 
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    async Task<UserDelegationKey> FetchAsync(DateTimeOffset now, DateTimeOffset expiresOn, CancellationToken cancellationToken)
-    {
-        const string operation = "blob.get-user-delegation-key";
-        var serviceUri = new Uri(blobEndpoint.AbsoluteUri.TrimEnd('/') + "/");
-        using var message = blobPipeline.CreateMessage(RequestMethod.Post, serviceUri, operation);
-        message.Request.Uri.AppendQuery("restype", "service");
-        message.Request.Uri.AppendQuery("comp", "userdelegationkey");
-        message.Request.Headers.SetValue(HttpHeader.Names.ContentType, "application/xml");
-        message.Request.Content = RequestContent.Create(UserDelegationKeyXml.Request(now - ClockSkewAllowance, expiresOn));
-        var response = await blobPipeline.SendAsync(message, operation, cancellationToken, 200).ConfigureAwait(false);
-        return UserDelegationKeyXml.Parse(response.Content);
-    }
+    async Task<UserDelegationKey> FetchAsync(DateTimeOffset now, DateTimeOffset expiresOn, CancellationToken cancellationToken) =>
+        (await blobs.GetUserDelegationKeyAsync(now - ClockSkewAllowance, expiresOn, cancellationToken).ConfigureAwait(false)).Value;
 }

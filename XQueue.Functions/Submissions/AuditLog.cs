@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using System.Security.Cryptography;
 using XQueue.Functions.Storage;
@@ -15,14 +16,14 @@ public sealed class AuditLog(StorageAccount storage, StorageNames names, TimePro
     const string Partition = "audit";
     readonly TableClient table = storage.GetTable(names.AuditTable);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public Task RecordAsync(string actor, string action, long? submissionId, string outcome, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var rowKey = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) +
                      "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        return table.InsertAsync(new TableEntity(Partition, rowKey)
+        return table.AddEntityAsync(new TableEntity(Partition, rowKey)
         {
             ["At"] = now,
             ["Actor"] = actor,
@@ -34,7 +35,7 @@ public sealed class AuditLog(StorageAccount storage, StorageNames names, TimePro
 
     public async Task<IReadOnlyList<AuditEntry>> RecentAsync(int top, CancellationToken cancellationToken = default)
     {
-        var page = await table.QueryAsync($"PartitionKey eq '{Partition}'", top: top, cancellationToken: cancellationToken);
+        var page = await table.QueryPageAsync($"PartitionKey eq '{Partition}'", top, cancellationToken: cancellationToken);
         return page.Entities.Select(FromRow).ToArray();
     }
 
@@ -42,7 +43,7 @@ public sealed class AuditLog(StorageAccount storage, StorageNames names, TimePro
     public async Task<IReadOnlyList<AuditEntry>> ForSubmissionAsync(long id, int top, CancellationToken cancellationToken = default)
     {
         var entries = new List<AuditEntry>();
-        await foreach (var row in table.QueryAllAsync($"PartitionKey eq '{Partition}' and SubmissionId eq {TableFilter.Int64(id)}", cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and SubmissionId eq {id}"), cancellationToken: cancellationToken))
         {
             entries.Add(FromRow(row));
             if (entries.Count >= top) break;

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using Azure;
 using XQueue.Functions.Storage;
@@ -17,14 +18,14 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
 {
     readonly TableClient table = storage.GetTable(names.BacklogTable);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     /// <returns>False when a row with this id is already waiting (an id collision: the caller draws another).</returns>
     public async Task<bool> TryAddAsync(string workQueue, long id, CancellationToken cancellationToken = default)
     {
         try
         {
-            await table.InsertAsync(new TableEntity(workQueue, RowKey(id)), cancellationToken);
+            await table.AddEntityAsync(new TableEntity(workQueue, RowKey(id)), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -33,14 +34,18 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
         }
     }
 
+    /// <summary>Removes the rows of ids just moved into the queue: one transaction per hundred rows.</summary>
+    public Task RemoveAllAsync(string workQueue, IEnumerable<long> ids, CancellationToken cancellationToken = default) =>
+        table.DeleteAllAsync(ids.Select(id => new TableEntity(workQueue, RowKey(id))), cancellationToken);
+
     /// <returns>False when the row is gone already (moved by another refill, or never written).</returns>
     public Task<bool> RemoveAsync(string workQueue, long id, CancellationToken cancellationToken = default) =>
-        table.DeleteAsync(workQueue, RowKey(id), "*", cancellationToken);
+        table.DeleteIfExistsAsync(workQueue, RowKey(id), cancellationToken: cancellationToken);
 
     /// <summary>The oldest waiting ids, first come first: one query, whatever the backlog's size.</summary>
     public async Task<BacklogPage> OldestAsync(string workQueue, int top, CancellationToken cancellationToken = default)
     {
-        var page = await table.QueryAsync(Partition(workQueue), ["RowKey"], top, cancellationToken: cancellationToken);
+        var page = await table.QueryPageAsync(Partition(workQueue), top, select: [], cancellationToken: cancellationToken);
         var ids = page.Entities.Select(row => long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
         return new BacklogPage(ids, page.Continuation is not null || ids.Count >= top);
     }
@@ -49,12 +54,12 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
     public async Task<int> CountAsync(string workQueue, CancellationToken cancellationToken = default)
     {
         var count = 0;
-        await foreach (var _ in table.QueryAllAsync(Partition(workQueue), ["RowKey"], cancellationToken)) count++;
+        await foreach (var _ in table.QueryAllAsync(Partition(workQueue), [], cancellationToken)) count++;
         return count;
     }
 
     /// <summary>Ids are positive and below 2^53, so 19 digits with leading zeros sort as the numbers do.</summary>
     static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
 
-    static string Partition(string workQueue) => $"PartitionKey eq {TableFilter.Quote(workQueue)}";
+    static string Partition(string workQueue) => TableClient.CreateQueryFilter($"PartitionKey eq {workQueue}");
 }

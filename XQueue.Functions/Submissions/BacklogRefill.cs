@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using System.Globalization;
 using System.Threading.Channels;
 using XQueue.Functions.Storage;
@@ -141,21 +142,19 @@ public sealed class BacklogRefill(QueueCatalog catalog, Backlog backlog, QueueLe
         }
     }
 
-    // In order, one send at a time (the queue hands out roughly in send order); each row's delete overlaps
-    // the next send.
+    // In order, one send at a time (the queue hands out roughly in send order); then the moved rows go in one
+    // transaction (the rows share the work queue's partition). A crash before it leaves rows whose messages were
+    // sent: a later refill sends them again, and the pull drops the second message as a stale duplicate.
     async Task MoveBatchAsync(QueueClient work, string queueName, IReadOnlyList<long> ids, RefillRun run, CancellationToken cancellationToken)
     {
-        Task? removing = null;
         foreach (var id in ids)
         {
-            await work.SendAsync(id.ToString(CultureInfo.InvariantCulture), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            await work.EnqueueAsync(id.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
             window.Sent(queueName);
             window.LeftBacklog(queueName);
             run.Moved();
-            if (removing is not null) await removing;
-            removing = backlog.RemoveAsync(work.Name, id, cancellationToken);
         }
-        if (removing is not null) await removing;
+        await backlog.RemoveAllAsync(work.Name, ids, cancellationToken);
     }
 
     sealed class RefillRun

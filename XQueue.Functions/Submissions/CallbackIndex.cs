@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Security.Cryptography;
 using System.Text;
 using XQueue.Functions.Storage;
@@ -14,29 +15,29 @@ public sealed class CallbackIndex(StorageAccount storage, StorageNames names)
     const string RowKey = "latest";
     readonly TableClient table = storage.GetTable(names.CallbacksTable);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public async Task<long?> LatestAsync(string callbackUrl, CancellationToken cancellationToken = default)
     {
-        var entity = await table.GetAsync(Key(callbackUrl), RowKey, cancellationToken);
+        var entity = await table.FindAsync(Key(callbackUrl), RowKey, cancellationToken);
         return entity?.GetInt64("SubmissionId");
     }
 
     public Task SetLatestAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)
     {
         var entity = new TableEntity(Key(callbackUrl), RowKey) { ["SubmissionId"] = submissionId };
-        return table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        return table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Drops the entry when it still names <paramref name="submissionId"/> (retention).</summary>
     public async Task ForgetAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)
     {
-        var entity = await table.GetAsync(Key(callbackUrl), RowKey, cancellationToken);
-        if (entity?.GetInt64("SubmissionId") == submissionId && entity.ETag is { } etag)
+        var entity = await table.FindAsync(Key(callbackUrl), RowKey, cancellationToken);
+        if (entity?.GetInt64("SubmissionId") == submissionId)
         {
             try
             {
-                await table.DeleteAsync(entity.PartitionKey, RowKey, etag, cancellationToken);
+                await table.DeleteEntityAsync(entity.PartitionKey, RowKey, entity.ETag, cancellationToken);
             }
             catch (Azure.RequestFailedException e) when (e.Status == 412)
             {

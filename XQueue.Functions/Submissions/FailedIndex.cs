@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -16,7 +17,7 @@ public sealed class FailedIndex(StorageAccount storage, StorageNames names)
     const string Partition = "failed";
     readonly TableClient table = storage.GetTable(names.FailedTable);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public Task AddAsync(Submission submission, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
     {
@@ -32,23 +33,23 @@ public sealed class FailedIndex(StorageAccount storage, StorageNames names)
             ["ReceivedAt"] = submission.ReceivedAt,
             ["FailedAt"] = failedAt,
         };
-        return table.UpsertAsync(row, TableUpdateMode.Replace, cancellationToken);
+        return table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
     }
 
     public Task<bool> RemoveAsync(long id, CancellationToken cancellationToken = default) =>
-        table.DeleteAsync(Partition, SubmissionId.PartitionKey(id), "*", cancellationToken);
+        table.DeleteIfExistsAsync(Partition, SubmissionId.PartitionKey(id), cancellationToken: cancellationToken);
 
     /// <summary>Up to <paramref name="top"/> rows after the row key <paramref name="after"/> (newest first); <paramref name="queue"/> null for all.</summary>
     public async Task<IReadOnlyList<FailedEntry>> PageAsync(string? queue, int top, string? after, CancellationToken cancellationToken = default)
     {
         var filter = $"PartitionKey eq '{Partition}'";
-        if (after is not null) filter += $" and RowKey gt {TableFilter.Quote(after)}";
-        if (queue is not null) filter += $" and Queue eq {TableFilter.Quote(queue)}";
+        if (after is not null) filter += TableClient.CreateQueryFilter($" and RowKey gt {after}");
+        if (queue is not null) filter += TableClient.CreateQueryFilter($" and Queue eq {queue}");
         var entries = new List<FailedEntry>(top);
         string? continuation = null;
         do
         {
-            var page = await table.QueryAsync(filter, top: top - entries.Count, continuation: continuation, cancellationToken: cancellationToken);
+            var page = await table.QueryPageAsync(filter, top - entries.Count, continuation: continuation, cancellationToken: cancellationToken);
             entries.AddRange(page.Entities.Select(FromRow));
             continuation = page.Continuation;
         }

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues.Models;
 using Azure;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Storage;
@@ -57,10 +58,10 @@ public sealed class GraderLeases(SubmissionStore store, QueueCatalog catalog, In
             if (seconds < 1 || atLimit) return new(LeaseAnswer.AtLimit, MaxLease: maxLease);
 
             var work = catalog.WorkQueue(submission.Queue);
-            UpdatedMessage updated;
+            UpdateReceipt updated;
             try
             {
-                updated = await work.UpdateVisibilityAsync(messageId, receipt, TimeSpan.FromSeconds(seconds), cancellationToken);
+                updated = await work.HideAsync(messageId, receipt, TimeSpan.FromSeconds(seconds), cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status is 400 or 404)
             {

@@ -1,3 +1,4 @@
+using XQueue.Functions.Storage;
 using System.Runtime.ExceptionServices;
 
 namespace XQueue.Functions.Submissions;
@@ -74,8 +75,8 @@ public sealed class GraderPulls(QueueCatalog catalog, Handout handout, QueueWind
         var budget = count + StaleMessagesPerLook;
         while (handed.Count == 0 && budget > 0)
         {
-            var messages = await work.ReceiveAsync(Math.Min(count, budget), delay, cancellationToken);
-            if (messages.Count == 0)
+            var messages = await work.LeaseAsync(Math.Min(count, budget), delay, cancellationToken);
+            if (messages.Length == 0)
             {
                 // The window ran dry before a background refill caught up, or another instance spilled:
                 // move some in now rather than tell the grader the queue is empty. Once per look.
@@ -84,7 +85,7 @@ public sealed class GraderPulls(QueueCatalog catalog, Handout handout, QueueWind
                 if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
                 continue;
             }
-            budget -= messages.Count;
+            budget -= messages.Length;
             foreach (var _ in messages) window.Received(queueName);
 
             var binds = messages.Select(message => handout.BindAsync(work, message, grader, cancellationToken)).ToList();

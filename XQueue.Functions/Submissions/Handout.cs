@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using XQueue.Functions.Metrics;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -29,11 +31,11 @@ public sealed class Handout(
 
     /// <returns>The submission with its new key, or null when the message was stale (and dealt with).</returns>
     /// <exception cref="SubmissionUnreadableException">Its body cannot be read; it comes back after the delay.</exception>
-    public async Task<PulledSubmission?> BindAsync(QueueClient work, ReceivedMessage message, Grader grader, CancellationToken cancellationToken)
+    public async Task<PulledSubmission?> BindAsync(QueueClient work, QueueMessage message, Grader grader, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(message.Text, out var id))
+        if (!long.TryParse(message.Body.ToString(), out var id))
         {
-            await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return null;
         }
 
@@ -44,12 +46,12 @@ public sealed class Handout(
             var verdict = Judge(submission, message);
             if (verdict == Verdict.NotYet)
             {
-                await work.UpdateVisibilityAsync(message.MessageId, message.PopReceipt, TimeSpan.FromSeconds(2), cancellationToken);
+                await work.HideAsync(message.MessageId, message.PopReceipt, TimeSpan.FromSeconds(2), cancellationToken);
                 return null;
             }
             if (verdict == Verdict.Drop)
             {
-                await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
                 return null;
             }
             if (verdict == Verdict.Poison)
@@ -69,7 +71,7 @@ public sealed class Handout(
     // entity yet. Waiting for it (milliseconds, as a rule; at most 0.6 s on a struggling store) beats hiding the
     // message for 2 s and answering "empty" (after which xqueue-watcher sleeps a second): the wait costs a read
     // or two, only in that race, or when a submit died between its writes.
-    async Task<Submission?> ReadAsync(long id, ReceivedMessage message, CancellationToken cancellationToken)
+    async Task<Submission?> ReadAsync(long id, QueueMessage message, CancellationToken cancellationToken)
     {
         var submission = await store.GetAsync(id, cancellationToken);
         for (var wait = 1; submission is null && wait <= EntityWaits && IsYoung(message); wait++)
@@ -80,11 +82,16 @@ public sealed class Handout(
         return submission;
     }
 
-    bool IsYoung(ReceivedMessage message) => time.GetUtcNow() - message.InsertionTime < SubmitInProgress;
+    // A received message always carries both times; the fallbacks only keep a malformed answer from passing as old.
+    DateTimeOffset Inserted(QueueMessage message) => message.InsertedOn ?? time.GetUtcNow();
 
-    async Task<PulledSubmission> HandOutAsync(QueueClient work, Submission submission, string key, ReceivedMessage message, CancellationToken cancellationToken)
+    DateTimeOffset NextVisible(QueueMessage message) => message.NextVisibleOn ?? time.GetUtcNow();
+
+    bool IsYoung(QueueMessage message) => time.GetUtcNow() - Inserted(message) < SubmitInProgress;
+
+    async Task<PulledSubmission> HandOutAsync(QueueClient work, Submission submission, string key, QueueMessage message, CancellationToken cancellationToken)
     {
-        var mark = inflight.MarkAsync(work.Name, submission.Id, message.TimeNextVisible, cancellationToken);
+        var mark = inflight.MarkAsync(work.Name, submission.Id, NextVisible(message), cancellationToken);
         var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
         var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
         foreach (var (name, blobName) in submission.Files) urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
@@ -106,12 +113,12 @@ public sealed class Handout(
 
     enum Verdict { Hand, Drop, NotYet, Poison }
 
-    Verdict Judge(Submission? submission, ReceivedMessage message)
+    Verdict Judge(Submission? submission, QueueMessage message)
     {
         if (submission is null)
         {
             // No entity: either its submit is still writing, or it crashed before the reply (never acknowledged).
-            return time.GetUtcNow() - message.InsertionTime < GraderPulls.OrphanGrace ? Verdict.NotYet : Verdict.Drop;
+            return time.GetUtcNow() - Inserted(message) < GraderPulls.OrphanGrace ? Verdict.NotYet : Verdict.Drop;
         }
         if (submission.Status.IsFinished()) return Verdict.Drop;
         // A submission from the backlog names no message until a pull binds the first one that comes up;
@@ -122,7 +129,7 @@ public sealed class Handout(
         return submission.Pulls > catalog.Options.MaxFailures ? Verdict.Poison : Verdict.Hand;
     }
 
-    async Task<(Submission Submission, string Key)?> TryBindAsync(Submission submission, ReceivedMessage message, Grader grader, CancellationToken cancellationToken)
+    async Task<(Submission Submission, string Key)?> TryBindAsync(Submission submission, QueueMessage message, Grader grader, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -137,7 +144,7 @@ public sealed class Handout(
             GraderAddress = grader.Address,
             PulledAt = now,
             FirstPulledAt = submission.FirstPulledAt ?? now,
-            LeaseUntil = message.TimeNextVisible,
+            LeaseUntil = NextVisible(message),
             StatusAt = now,
             History = SubmissionEvent.Append(submission.History, new(now, SubmissionEvent.Pulled, grader.User, grader.Address)),
         }, cancellationToken);
@@ -150,7 +157,7 @@ public sealed class Handout(
         await failedIndex.AddAsync(submission, time.GetUtcNow(), cancellationToken);
         var failed = await results.RecordAsync(submission, FailureNotice.Body, SubmissionStatus.Failed, cancellationToken);
         if (failed is null) return;
-        await work.DeleteAsync(messageId, popReceipt, cancellationToken);
+        await work.TryDeleteAsync(messageId, popReceipt, cancellationToken);
         await inflight.ClearAsync(work.Name, submission.Id, cancellationToken);
         log.LogWarning("Submission {SubmissionId} on {Queue} failed after {Pulls} unanswered pulls", submission.Id, submission.Queue, submission.Pulls);
     }

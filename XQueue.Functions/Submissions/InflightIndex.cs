@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -11,20 +12,20 @@ public sealed class InflightIndex(StorageAccount storage, StorageNames names, Ti
 {
     readonly TableClient table = storage.GetTable(names.InflightTable);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public Task MarkAsync(string workQueue, long submissionId, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
         var entity = new TableEntity(workQueue, SubmissionId.PartitionKey(submissionId)) { ["Until"] = until };
-        return table.UpsertAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        return table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
     public Task ClearAsync(string workQueue, long submissionId, CancellationToken cancellationToken = default) =>
-        table.DeleteAsync(workQueue, SubmissionId.PartitionKey(submissionId), "*", cancellationToken);
+        table.DeleteEntityAsync(workQueue, SubmissionId.PartitionKey(submissionId), cancellationToken: cancellationToken);
 
     public async Task<int> CountLiveAsync(string workQueue, CancellationToken cancellationToken = default)
     {
-        var filter = $"PartitionKey eq {TableFilter.Quote(workQueue)} and Until gt {TableFilter.DateTime(time.GetUtcNow())}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {workQueue} and Until gt {time.GetUtcNow()}");
         var count = 0;
         await foreach (var _ in table.QueryAllAsync(filter, ["RowKey"], cancellationToken)) count++;
         return count;
@@ -33,20 +34,9 @@ public sealed class InflightIndex(StorageAccount storage, StorageNames names, Ti
     /// <summary>Removes entries whose lease ended without a result (a grader that crashed or gave up).</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
     {
-        var filter = $"Until le {TableFilter.DateTime(time.GetUtcNow())}";
-        var purged = 0;
-        var page = await table.QueryAsync(filter, ["PartitionKey", "RowKey"], top: 500, cancellationToken: cancellationToken);
-        foreach (var entity in page.Entities)
-        {
-            try
-            {
-                if (await table.DeleteAsync(entity.PartitionKey, entity.RowKey, entity.ETag ?? "*", cancellationToken)) purged++;
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 412)
-            {
-                // Pulled again since the query: the entry is live.
-            }
-        }
-        return purged;
+        var filter = TableClient.CreateQueryFilter($"Until le {time.GetUtcNow()}");
+        var page = await table.QueryPageAsync(filter, top: 500, select: [], cancellationToken: cancellationToken);
+        // Each as read: an entry pulled again since the query has a new ETag, is live, and stays.
+        return await table.DeleteAllAsync(page.Entities, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using XQueue.Functions.Storage;
 using XQueue.Functions.Delivery;
 
 namespace XQueue.Functions.Submissions;
@@ -50,7 +51,7 @@ public sealed class OperatorActions(
         }
         if (!catalog.Contains(s.Queue)) return new(s.Id, false, $"queue '{s.Queue}' is no longer declared");
         var work = catalog.WorkQueue(s.Queue);
-        var sent = await work.SendAsync(s.Id.ToString(), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+        var sent = await work.EnqueueAsync(s.Id.ToString(), cancellationToken: cancellationToken);
         var now = time.GetUtcNow();
         var stored = await ChangeAsync(s, current => current.Status != SubmissionStatus.Failed ? null : current with
         {
@@ -67,7 +68,7 @@ public sealed class OperatorActions(
         }, cancellationToken);
         if (stored is null)
         {
-            await work.DeleteAsync(sent.MessageId, sent.PopReceipt, cancellationToken);
+            await work.TryDeleteAsync(sent.MessageId, sent.PopReceipt, cancellationToken);
             return new(s.Id, false, "changed while being reset (no longer failed)");
         }
         window.Sent(s.Queue);
@@ -144,7 +145,7 @@ public sealed class OperatorActions(
         var work = catalog.WorkQueue(s.Queue);
         try
         {
-            if (s is { MessageId: { } messageId, PopReceipt: { } popReceipt }) await work.DeleteAsync(messageId, popReceipt, cancellationToken);
+            if (s is { MessageId: { } messageId, PopReceipt: { } popReceipt }) await work.TryDeleteAsync(messageId, popReceipt, cancellationToken);
             else if (await backlog.RemoveAsync(work.Name, s.Id, cancellationToken)) window.LeftBacklog(s.Queue);
             await inflight.ClearAsync(work.Name, s.Id, cancellationToken);
         }

@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Storage;
@@ -28,5 +29,5 @@ public sealed class QueueCatalog
     public TimeSpan ProcessingDelay(string queueName) => Options.ProcessingDelayOf(queueName);
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(workQueues.Values.Select(queue => queue.CreateIfNotExistsAsync(cancellationToken)));
+        Task.WhenAll(workQueues.Values.Select(queue => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
 }

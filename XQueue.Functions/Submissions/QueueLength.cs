@@ -1,3 +1,4 @@
+using XQueue.Functions.Storage;
 namespace XQueue.Functions.Submissions;
 
 /// <summary>
@@ -32,7 +33,7 @@ public sealed class QueueLength(QueueCatalog catalog, InflightIndex inflight, Ba
     async Task<(int Waiting, int Held)> MessagesAsync(string queueName, CancellationToken cancellationToken)
     {
         var work = catalog.WorkQueue(queueName);
-        var total = work.GetApproximateCountAsync(cancellationToken);
+        var total = work.ApproximateCountAsync(cancellationToken);
         var held = inflight.CountLiveAsync(work.Name, cancellationToken);
         var waiting = Math.Max(0, await total - await held);
         window.MessagesWaiting(queueName, waiting);

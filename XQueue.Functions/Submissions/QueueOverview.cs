@@ -44,14 +44,14 @@ public sealed class QueueOverview(
     {
         var work = catalog.WorkQueue(queue);
         var counted = length.WaitingAndInFlightAsync(queue, cancellationToken);
-        var head = work.PeekAsync(1, cancellationToken);
+        var head = work.PeekMessagesAsync(1, cancellationToken);
         var backlogHead = backlog.OldestAsync(work.Name, 1, cancellationToken);
         var (waiting, inFlight, backlogged) = await counted;
 
         // The queue holds the oldest waiting submissions; the backlog only newer ones (first come, first served).
-        var peeked = await head;
+        var peeked = (await head).Value;
         var backlogIds = (await backlogHead).Ids;
-        long? oldest = peeked.Count > 0 && long.TryParse(peeked[0].Text, out var id) ? id : backlogIds.Count > 0 ? backlogIds[0] : null;
+        long? oldest = peeked.Length > 0 && long.TryParse(peeked[0].Body.ToString(), out var id) ? id : backlogIds.Count > 0 ? backlogIds[0] : null;
         TimeSpan? age = waiting > 0 && oldest is { } o ? time.GetUtcNow() - SubmissionId.IssuedAt(o) : null;
         return new QueueFigures(queue, waiting, inFlight, 0, 0, 0, age, backlogged);
     }

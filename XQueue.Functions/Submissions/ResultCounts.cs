@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Globalization;
 using XQueue.Functions.Storage;
 
@@ -24,7 +25,7 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
     readonly Dictionary<(string Minute, string Queue), int[]> counts = new();
     DateTimeOffset lastPrune = DateTimeOffset.MinValue;
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public void Finished(string queue, SubmissionStatus status, RetireReason? reason)
     {
@@ -48,7 +49,7 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
             t[0] += graded; t[1] += retired; t[2] += failed;
         }
-        await foreach (var row in table.QueryAllAsync($"PartitionKey ge {TableFilter.Quote(from)}", cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey ge {from}"), cancellationToken: cancellationToken))
         {
             if (row.GetString("Instance") == instance) continue; // this instance's own counts are newer in memory
             Add(row.GetString("Queue") ?? "", row.GetInt32("Graded") ?? 0, row.GetInt32("Retired") ?? 0, row.GetInt32("Failed") ?? 0);
@@ -90,26 +91,26 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             var current = Minute(now - FlushInterval - FlushInterval);
             rows = counts.Where(c => string.CompareOrdinal(c.Key.Minute, current) >= 0).Select(c => (c.Key.Minute, c.Key.Queue, c.Value.ToArray())).ToList();
         }
-        foreach (var (minute, queue, c) in rows)
+        // One transaction per minute (the partition) for all queues' rows.
+        await table.UpsertAllAsync(rows.Select(row => new TableEntity(row.Minute, instance + "-" + QueueKey(row.Queue))
         {
-            // The row key must be a valid key whatever the queue's name; the name itself is a property.
-            var queueKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
-            await table.UpsertAsync(new TableEntity(minute, instance + "-" + queueKey)
-            {
-                ["Instance"] = instance,
-                ["Queue"] = queue,
-                ["Graded"] = c[0],
-                ["Retired"] = c[1],
-                ["Failed"] = c[2],
-            }, TableUpdateMode.Replace, cancellationToken);
-        }
+            ["Instance"] = instance,
+            ["Queue"] = row.Queue,
+            ["Graded"] = row.Counts[0],
+            ["Retired"] = row.Counts[1],
+            ["Failed"] = row.Counts[2],
+        }), cancellationToken);
         if (now - lastPrune > TimeSpan.FromMinutes(10))
         {
             lastPrune = now;
-            var old = await table.QueryAsync($"PartitionKey lt {TableFilter.Quote(Minute(now - Kept))}", ["RowKey"], top: 500, cancellationToken: cancellationToken);
-            foreach (var row in old.Entities) await table.DeleteAsync(row.PartitionKey, row.RowKey, "*", cancellationToken);
+            var old = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey lt {Minute(now - Kept)}"), top: 500, select: [], cancellationToken: cancellationToken);
+            await table.DeleteAllAsync(old.Entities.Select(row => new TableEntity(row.PartitionKey, row.RowKey)), cancellationToken);
         }
     }
+
+    // The row key must be a valid key whatever the queue's name; the name itself is a property.
+    static string QueueKey(string queue) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
 
     static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 }

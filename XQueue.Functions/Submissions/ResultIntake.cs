@@ -1,3 +1,4 @@
+using XQueue.Functions.Storage;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -48,7 +49,7 @@ public sealed class ResultIntake(
         try
         {
             await Task.WhenAll(
-                work.DeleteAsync(messageId, popReceipt, cancellationToken),
+                work.TryDeleteAsync(messageId, popReceipt, cancellationToken),
                 inflight.ClearAsync(work.Name, submission.Id, cancellationToken));
         }
         catch (Azure.RequestFailedException e)

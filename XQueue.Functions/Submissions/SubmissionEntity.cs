@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using XQueue.Functions.Storage;
+using Azure;
+using Azure.Data.Tables;
 
 namespace XQueue.Functions.Submissions;
 
@@ -11,7 +12,7 @@ public static class SubmissionEntity
 
     public static TableEntity ToEntity(Submission s)
     {
-        var e = new TableEntity(SubmissionId.PartitionKey(s.Id), RowKey) { ETag = s.ETag };
+        var e = new TableEntity(SubmissionId.PartitionKey(s.Id), RowKey) { ETag = string.IsNullOrEmpty(s.ETag) ? ETag.All : new ETag(s.ETag) };
         e["Id"] = s.Id;
         e["Queue"] = s.Queue;
         e["Status"] = s.Status.ToWire();
@@ -45,6 +46,8 @@ public static class SubmissionEntity
         e["FinishedAt"] = s.FinishedAt;
         e["StatusAt"] = s.StatusAt;
         e["History"] = s.History.Count == 0 ? null : JsonSerializer.Serialize(s.History.ToList(), SubmissionJson.Default.ListSubmissionEvent);
+        // An absent property reads as null, and a replace drops whatever the entity held before.
+        foreach (var empty in e.Where(property => property.Value is null).Select(property => property.Key).ToList()) e.Remove(empty);
         return e;
     }
 
@@ -84,7 +87,7 @@ public static class SubmissionEntity
             FinishedAt = e.GetDateTimeOffset("FinishedAt"),
             StatusAt = e.GetDateTimeOffset("StatusAt") ?? DateTimeOffset.MinValue,
             History = e.GetString("History") is { } history ? JsonSerializer.Deserialize(history, SubmissionJson.Default.ListSubmissionEvent) ?? [] : [],
-            ETag = e.ETag,
+            ETag = e.ETag == default ? null : e.ETag.ToString(),
         };
     }
 }

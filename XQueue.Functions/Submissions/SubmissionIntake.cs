@@ -1,3 +1,5 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
 
@@ -55,7 +57,7 @@ public sealed class SubmissionIntake(
             }
             var body = await store.StoreTextAsync(id, $"body-{attempt}", request.Body, cancellationToken);
             var spill = window.ShouldSpill(request.Queue);
-            SentMessage? message = null;
+            SendReceipt? message = null;
             if (spill)
             {
                 window.Spilling(request.Queue);
@@ -64,7 +66,7 @@ public sealed class SubmissionIntake(
             }
             else
             {
-                message = await work.SendAsync(id.ToString(), timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+                message = await work.EnqueueAsync(id.ToString(), cancellationToken: cancellationToken);
             }
             var submission = new Submission
             {
@@ -87,7 +89,7 @@ public sealed class SubmissionIntake(
             }
 
             // Same millisecond and same random bits as another submission: undo and draw again.
-            if (message is not null) await work.DeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            if (message is not null) await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             else await RemoveFromBacklogAsync(work, request.Queue, id, cancellationToken);
         }
     }
@@ -120,7 +122,7 @@ public sealed class SubmissionIntake(
             var work = catalog.WorkQueue(before.Queue);
             if (before is { MessageId: { } messageId, PopReceipt: { } popReceipt })
             {
-                await work.DeleteAsync(messageId, popReceipt, cancellationToken);
+                await work.TryDeleteAsync(messageId, popReceipt, cancellationToken);
                 await inflight.ClearAsync(work.Name, before.Id, cancellationToken);
             }
             else

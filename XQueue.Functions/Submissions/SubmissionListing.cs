@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Diagnostics;
 using XQueue.Functions.Storage;
 
@@ -59,7 +60,7 @@ public sealed class SubmissionListing(StorageAccount storage, StorageNames names
         string? continuation = null;
         do
         {
-            var page = await table.QueryAsync(filter, text is null ? ListColumns : SearchColumns, text is null ? size : ScanPage, continuation, cancellationToken);
+            var page = await table.QueryPageAsync(filter, text is null ? size : ScanPage, text is null ? ListColumns : SearchColumns, continuation, cancellationToken);
             foreach (var entity in page.Entities)
             {
                 scanned++;
@@ -78,12 +79,12 @@ public sealed class SubmissionListing(StorageAccount storage, StorageNames names
     static string Filter(SubmissionQuery query, string? after)
     {
         var parts = new List<string> { $"RowKey eq '{SubmissionEntity.RowKey}'" };
-        if (after is not null) parts.Add($"PartitionKey gt {TableFilter.Quote(after)}");
+        if (after is not null) parts.Add(TableClient.CreateQueryFilter($"PartitionKey gt {after}"));
         // Ids grow with time and keys are reversed ids, so a time range is a key range.
-        if (query.To is { } to) parts.Add($"PartitionKey ge {TableFilter.Quote(SubmissionId.PartitionKey(SubmissionId.FloorAt(to.AddMilliseconds(1)) - 1))}");
-        if (query.From is { } from) parts.Add($"PartitionKey le {TableFilter.Quote(SubmissionId.PartitionKey(SubmissionId.FloorAt(from)))}");
+        if (query.To is { } to) parts.Add(TableClient.CreateQueryFilter($"PartitionKey ge {SubmissionId.PartitionKey(SubmissionId.FloorAt(to.AddMilliseconds(1)) - 1)}"));
+        if (query.From is { } from) parts.Add(TableClient.CreateQueryFilter($"PartitionKey le {SubmissionId.PartitionKey(SubmissionId.FloorAt(from))}"));
         if (query.Status is { } status) parts.Add($"Status eq '{status.ToWire()}'");
-        if (query.Queue is not null) parts.Add($"Queue eq {TableFilter.Quote(query.Queue)}");
+        if (query.Queue is not null) parts.Add(TableClient.CreateQueryFilter($"Queue eq {query.Queue}"));
         if (query.MinFailures is > 0) parts.Add($"Pulls ge {query.MinFailures}");
         return string.Join(" and ", parts);
     }

@@ -1,4 +1,7 @@
 using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -16,12 +19,12 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     readonly BlobContainerClient files = storage.GetContainer(names.FilesContainer);
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(table.CreateIfNotExistsAsync(cancellationToken), files.CreateIfNotExistsAsync(cancellationToken));
+        Task.WhenAll(table.CreateIfNotExistsAsync(cancellationToken: cancellationToken), files.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
 
     public async Task<Submission?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         if (!SubmissionId.IsValid(id)) return null;
-        var entity = await table.GetAsync(SubmissionId.PartitionKey(id), SubmissionEntity.RowKey, cancellationToken);
+        var entity = await table.FindAsync(SubmissionId.PartitionKey(id), SubmissionEntity.RowKey, cancellationToken);
         return entity is null ? null : SubmissionEntity.FromEntity(entity);
     }
 
@@ -30,7 +33,7 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     {
         try
         {
-            await table.InsertAsync(SubmissionEntity.ToEntity(submission), cancellationToken);
+            await table.AddEntityAsync(SubmissionEntity.ToEntity(submission), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -42,15 +45,8 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     /// <summary>Writes <paramref name="changed"/> if nobody changed the entity since it was read; null otherwise.</summary>
     public async Task<Submission?> TryReplaceAsync(Submission changed, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            var etag = await table.UpdateAsync(SubmissionEntity.ToEntity(changed), changed.ETag ?? "*", TableUpdateMode.Replace, cancellationToken);
-            return changed with { ETag = etag };
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return null;
-        }
+        var etag = await table.TryReplaceAsync(SubmissionEntity.ToEntity(changed), cancellationToken);
+        return etag is { } stored ? changed with { ETag = stored.ToString() } : null;
     }
 
     /// <summary>
@@ -80,22 +76,22 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
             .Append(submission.Reply?.BlobName)
             .Append(submission.Channels.Any(c => c.Channel != DeliveryChannel.Callback) ? EventDataBlobName(submission.Id, submission.ReplyVersion) : null)
             .OfType<string>();
-        foreach (var blob in blobs) await files.DeleteIfExistsAsync(blob, cancellationToken);
-        await table.DeleteAsync(SubmissionId.PartitionKey(submission.Id), SubmissionEntity.RowKey, "*", cancellationToken);
+        foreach (var blob in blobs) await files.DeleteBlobIfExistsAsync(blob, cancellationToken: cancellationToken);
+        await table.DeleteEntityAsync(SubmissionId.PartitionKey(submission.Id), SubmissionEntity.RowKey, ETag.All, cancellationToken);
     }
 
     public async Task<StoredText> StoreTextAsync(long id, string name, string text, CancellationToken cancellationToken = default)
     {
         if (text.Length <= InlineTextLimit) return new StoredText(text, null);
         var blobName = $"{id}/{name}";
-        await files.UploadAsync(blobName, BinaryData.FromString(text), "text/plain; charset=utf-8", cancellationToken);
+        await files.WriteBlobAsync(blobName, BinaryData.FromString(text), "text/plain; charset=utf-8", cancellationToken);
         return new StoredText(null, blobName);
     }
 
     public async Task<string> ReadTextAsync(StoredText text, CancellationToken cancellationToken = default)
     {
         if (text.BlobName is null) return text.Inline ?? "";
-        var blob = await files.DownloadAsync(text.BlobName, cancellationToken)
+        var blob = await files.ReadBlobAsync(text.BlobName, cancellationToken)
             ?? throw new SubmissionUnreadableException($"Blob {text.BlobName} is missing.");
         return blob.Content.ToString();
     }
@@ -106,25 +102,25 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
     public static string FileBlobName(long id, string attempt, int index) => $"{id}/files-{attempt}/{index}";
 
     public Task UploadFileAsync(string blobName, BinaryData content, string? contentType, CancellationToken cancellationToken = default) =>
-        files.UploadAsync(blobName, content, contentType, cancellationToken);
+        files.WriteBlobAsync(blobName, content, contentType, cancellationToken);
 
     public Task DeleteBlobAsync(string blobName, CancellationToken cancellationToken = default) =>
-        files.DeleteIfExistsAsync(blobName, cancellationToken);
+        files.DeleteBlobIfExistsAsync(blobName, cancellationToken: cancellationToken);
 
     /// <summary>A submission file's bytes, for an operator's download; null when the blob is gone.</summary>
-    public Task<DownloadedBlob?> DownloadFileAsync(string blobName, CancellationToken cancellationToken = default) =>
-        files.DownloadAsync(blobName, cancellationToken);
+    public Task<BlobDownloadResult?> DownloadFileAsync(string blobName, CancellationToken cancellationToken = default) =>
+        files.ReadBlobAsync(blobName, cancellationToken);
 
     /// <summary>A read link to a submission file; with Entra ID the first one in a while costs a storage call.</summary>
     public Task<Uri> FileUrlAsync(string blobName, DateTimeOffset expiresOn, CancellationToken cancellationToken = default) =>
-        files.GetReadSasUriAsync(blobName, expiresOn, cancellationToken);
+        storage.ReadLinkAsync(files, blobName, expiresOn, cancellationToken);
 
     /// <summary>Finished submissions issued before <paramref name="cutoff"/>, oldest key range only (never the whole history).</summary>
     public async Task<IReadOnlyList<Submission>> FinishedBeforeAsync(DateTimeOffset cutoff, int top, CancellationToken cancellationToken = default)
     {
-        var filter = $"PartitionKey gt {TableFilter.Quote(SubmissionId.PartitionKey(SubmissionId.FloorAt(cutoff)))}" +
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {SubmissionId.PartitionKey(SubmissionId.FloorAt(cutoff))}") +
                      " and (Status eq 'retired' or Status eq 'failed') and Delivery ne 'pending'";
-        var page = await table.QueryAsync(filter, top: top, cancellationToken: cancellationToken);
+        var page = await table.QueryPageAsync(filter, top, cancellationToken: cancellationToken);
         return page.Entities.Select(SubmissionEntity.FromEntity).ToArray();
     }
 }

@@ -1,0 +1,54 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace XQueue.Functions.Storage;
+
+/// <summary>
+/// What the three SDK clients share: retries sized for a waiting client, the request counter, and room for
+/// more per-call policies or another transport (the tests' fault injection and recorders go in here).
+/// </summary>
+public sealed class StorageClientSettings
+{
+    /// <summary>
+    /// Azurite 3.35.0 (the last release that runs on Node 20) knows Blob and Queue REST versions up to
+    /// 2025-11-05 and refuses newer ones; Azure accepts it too. Pinned so the emulator checks what Azure gets.
+    /// </summary>
+    public const QueueClientOptions.ServiceVersion QueueVersion = QueueClientOptions.ServiceVersion.V2025_11_05;
+
+    public const BlobClientOptions.ServiceVersion BlobVersion = BlobClientOptions.ServiceVersion.V2025_11_05;
+
+    /// <summary>Policies run once per call, before the retries, after the request counter.</summary>
+    public List<HttpPipelinePolicy> PerCallPolicies { get; } = [];
+
+    /// <summary>Replaces the HTTP transport (tests only: a recorder or a canned service).</summary>
+    public HttpPipelineTransport? Transport { get; set; }
+
+    /// <summary>
+    /// Retries sized for requests a client is waiting on: xqueue-watcher gives up after 1 s and the LMS after
+    /// 10 s, so an outage must become the legacy 503 well within that (Azure.Core's default, 3 retries from
+    /// 0.8 s, takes ~5.6 s). Background work (delivery, sweep) needs no more: it simply runs again later.
+    /// </summary>
+    public void ApplyTo(ClientOptions options, StorageTarget target)
+    {
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        // Bodies are learners' code and graders' replies: never in a log.
+        options.Diagnostics.IsLoggingContentEnabled = false;
+
+        var (service, endpoint) = options switch
+        {
+            QueueClientOptions => (StorageService.Queue, target.QueueServiceUri),
+            TableClientOptions => (StorageService.Table, target.TableServiceUri),
+            _ => (StorageService.Blob, target.BlobServiceUri),
+        };
+        options.AddPolicy(new RequestCountingPolicy(service, endpoint), HttpPipelinePosition.PerCall);
+        options.AddPolicy(new NoAnswerPolicy(), HttpPipelinePosition.PerCall);
+        foreach (var policy in PerCallPolicies) options.AddPolicy(policy, HttpPipelinePosition.PerCall);
+        if (Transport is not null) options.Transport = Transport;
+    }
+}
