@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Hosting;
+using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Auth;
 

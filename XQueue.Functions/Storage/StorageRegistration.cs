@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace XQueue.Functions.Storage;
 
@@ -22,6 +23,7 @@ public static class StorageRegistration
 
     public static IServiceCollection AddStorageAccount(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new StorageClientSettings());
         services.AddSingleton(_ => Choose(configuration));
         services.AddSingleton(provider => new StorageCredential(CredentialFor(provider.GetRequiredService<StorageTarget>())));
