@@ -45,7 +45,7 @@ public sealed class PackageLayoutTests
         var executable = entries[Executable];
         var mode = (UnixFileMode)((executable.ExternalAttributes >> 16) & 0x1FF);
         Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"the executable must keep its mode bits, mode is {mode}");
-        Assert.Contains("libcoreclr.so", entries.Keys);
+        Assert.DoesNotContain("libcoreclr.so", entries.Keys); // framework-dependent: the platform brings .NET 10
     }
 
     [Fact]
