@@ -104,6 +104,14 @@ public sealed partial class InfraSettingsTests
     }
 
     [Fact]
+    public void The_app_runs_on_the_isolated_worker_runtime_and_its_outbox_trigger_finds_its_queue()
+    {
+        Assert.Matches(new Regex(@"runtime: \{\s*name: 'dotnet-isolated'\s*version: '10\.0'\s*\}"), Source.Value.Code);
+        // DeliverResult's queue is "%XQueue:StoragePrefix%delivery": the host needs the setting, even when empty.
+        Assert.Contains(Source.Value.Settings, s => s.Name == "XQueue__StoragePrefix");
+    }
+
+    [Fact]
     public void No_setting_that_Flex_Consumption_forbids()
     {
         var settings = Source.Value.Settings.Select(s => s.Name).ToList();
