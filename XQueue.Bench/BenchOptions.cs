@@ -1,12 +1,16 @@
 namespace XQueue.Bench;
 
 /// <summary>
-/// The command line: <c>[--phases a,b,…] [--skip-coldstart] [--coldstart plain,r2r,composite] [--quick] [--runs N]</c>.
+/// The command line: <c>[--phases a,b,…] [--skip-coldstart] [--coldstart plain,r2r,composite] [--quick] [--runs N] [--compare ref]</c>.
 /// By default every phase runs at full size and cold start measures a plain publish (the shipped composite
 /// ReadyToRun publish compiles the framework for about five minutes on a clean clone: <c>--coldstart plain,composite</c>);
 /// <c>--quick</c> shrinks counts and durations for a smoke run (numbers not comparable).
+/// <c>--compare &lt;git ref&gt;</c> first runs that commit's bench with the other arguments (<see cref="PassedOn"/>),
+/// then this one's, and sets the two side by side (<see cref="OtherCommit"/>, <see cref="SideBySide"/>).
 /// </summary>
-public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns, IReadOnlyList<string> ColdStartVariants)
+public sealed record BenchOptions(
+    IReadOnlySet<string> Phases, bool Quick, int ColdStartRuns, IReadOnlyList<string> ColdStartVariants,
+    string? Compare, IReadOnlyList<string> PassedOn)
 {
     public static readonly string[] AllPhases =
         ["coldstart", "submits", "cycles", "duplicates", "calls", "idle", "e2e", "floor", "wave"]; // cycles measures the depth ratio too
@@ -20,8 +24,11 @@ public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int C
         var quick = false;
         var runs = 7;
         string[] variants = ["plain"];
+        string? compare = null;
+        var passedOn = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
+            var first = i;
             switch (args[i])
             {
                 case "--phases":
@@ -44,11 +51,16 @@ public sealed record BenchOptions(IReadOnlySet<string> Phases, bool Quick, int C
                     runs = int.Parse(Value(args, ref i));
                     if (runs < 1) throw new ArgumentException("--runs must be at least 1.");
                     break;
+                case "--compare":
+                    compare = Value(args, ref i);
+                    if (compare.StartsWith('-')) throw new ArgumentException("--compare needs a git ref: a commit, branch or tag.");
+                    continue; // not passed on: the other commit's bench may not know it
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--phases {string.Join(",", AllPhases)}] [--skip-coldstart] [--coldstart {string.Join(",", Publish.Variants)}] [--quick] [--runs N]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--phases {string.Join(",", AllPhases)}] [--skip-coldstart] [--coldstart {string.Join(",", Publish.Variants)}] [--quick] [--runs N] [--compare <git ref>]");
             }
+            passedOn.AddRange(args[first..(i + 1)]);
         }
-        return new BenchOptions(phases, quick, quick ? Math.Min(runs, 3) : runs, variants);
+        return new BenchOptions(phases, quick, quick ? Math.Min(runs, 3) : runs, variants, compare, passedOn);
     }
 
     public bool Runs(string phase) => Phases.Contains(phase);

@@ -4,18 +4,43 @@ using XQueue.Bench;
 using XQueue.Bench.Phases;
 using XQueue.Bench.Rig;
 
-// XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline.
-//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --coldstart plain,r2r,composite | --quick | --runs N]
+// XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline; with
+// --compare, another commit's run first and the two side by side (OtherCommit, SideBySide) between them.
+//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --coldstart plain,r2r,composite | --quick | --runs N | --compare <git ref>]
 BenchOptions options;
+OtherCommit? other = null;
 try
 {
     options = BenchOptions.Parse(args);
+    if (options.Compare is { } reference) other = await OtherCommit.ResolveAsync(reference);
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+
+// --compare: the other commit's bench first and to its end, so that the two never run at once; each phase of
+// either starts an Azurite of its own, so neither finds the emulator warm from the other.
+JsonObject? otherSummary = null;
+var thisCommit = "";
+if (other is not null)
+{
+    thisCommit = await Git.DescribeHeadAsync();
+    Console.Error.WriteLine($"[bench] compare: {other.Name} first, then this checkout ({thisCommit})");
+    try
+    {
+        otherSummary = await other.RunBenchAsync(options.PassedOn);
+    }
+    catch (Exception e)
+    {
+        Console.Error.WriteLine($"[bench] compare: {other.Name} gave no summary: {e.Message}");
+        return 1;
+    }
+    Console.Error.WriteLine("[bench] compare: now this checkout");
+}
+
+// Started after the other commit's run: the budget (and the wave's share of it) is this run's own.
 var budget = new Budget(Budget.Default);
 var summary = new JsonObject
 {
@@ -70,6 +95,9 @@ var headline = Headline.Of(budget.Elapsed,
     ("coldstart", coldStart?.Headline()));
 if (dashboard is not null) headline += " | " + dashboard.Headline();
 summary["headline"] = headline;
+var sideBySide = otherSummary is null ? null : SideBySide.Of(other!, thisCommit, otherSummary, summary);
+if (sideBySide is not null) summary["compare"] = sideBySide.ToJson();
 Console.WriteLine(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+if (sideBySide is not null) Console.WriteLine(sideBySide.Table());
 Console.WriteLine(headline);
 return 0;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Bench;
 
@@ -18,7 +19,7 @@ public static class Publish
     {
         var readyToRun = name != "plain";
         var composite = name == "composite";
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var output = Path.Combine(root, "artifacts", "bench", name);
         var info = new ProcessStartInfo("dotnet")
         {
@@ -42,14 +43,5 @@ public static class Publish
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish ({name}) failed:\n{await log}{await errors}");
         return Path.Combine(output, "XQueue.Functions");
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "XQueue.sln"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("Run the bench from inside the repository.");
     }
 }
