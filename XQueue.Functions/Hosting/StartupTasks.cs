@@ -28,8 +28,9 @@ public static class StartupTasks
             services.GetRequiredService<FailedIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<AuditLog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ResultCounts>().InitializeAsync(cancellationToken),
-            services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken));
-        await services.GetRequiredService<UserStore>().SeedAsync(cancellationToken);
+            services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken),
+            // Its own table; its password checks (PBKDF2, CPU) overlap the round trips above.
+            services.GetRequiredService<UserStore>().SeedAsync(cancellationToken));
 
         if (services.GetRequiredService<CallbackAllowlist>().IsEmpty)
         {
