@@ -48,7 +48,7 @@ public sealed record ColdStart(IReadOnlyList<(string Variant, Sample Times)> Var
 
     public JsonObject ToJson()
     {
-        var json = new JsonObject { ["what"] = "process start -> first 200 on /xqueue/status/, self-contained linux-x64, against Azurite" };
+        var json = new JsonObject { ["what"] = "process start -> first 200 on /xqueue/status/, linux-x64 publishes standalone, against Azurite" };
         foreach (var (variant, times) in Variants) json[variant + "Ms"] = times.ToJson();
         return json;
     }
