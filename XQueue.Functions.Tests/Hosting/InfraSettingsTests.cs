@@ -22,8 +22,8 @@ public sealed partial class InfraSettingsTests
         // Azure app setting names allow only letters, digits, '.' and '_', so a queue named like
         // MITx-6.00x cannot appear in XQueue__Queues__<name>__...; the queues travel in one value.
         ["XQueue:Queues"] = "declared through XQueue:QueuesJson",
-        // Period of the standalone hosted service; under the Functions host the Sweep timer's
-        // schedule in function.json rules and this option is not read.
+        // Period of the standalone sweep and the longest wait of its outbox consumer; under the Functions host the
+        // Sweep timer's schedule (functions.metadata) rules and this option is not read.
         ["XQueue:Sweep:Interval"] = "standalone only",
         // Secrets and tuning an operator adds as app settings when used (README, "Auth"); the defaults fit.
         ["XQueue:Jwt:SigningKeys"] = "a secret, only for self-issued tokens: a Key Vault reference added when used",
