@@ -2,8 +2,8 @@ namespace XQueue.Bench;
 
 /// <summary>
 /// The command line: <c>[--phases a,b,…] [--skip-coldstart] [--coldstart plain,r2r,composite] [--quick] [--runs N] [--compare ref]</c>.
-/// By default every phase runs at full size and cold start measures a plain publish (the shipped composite
-/// ReadyToRun publish compiles the framework for about five minutes on a clean clone: <c>--coldstart plain,composite</c>);
+/// By default every phase runs at full size and cold start measures the publish the package ships (framework-dependent
+/// ReadyToRun; <c>--coldstart plain,r2r,composite</c> adds the others, composite taking minutes to compile the framework);
 /// <c>--quick</c> shrinks counts and durations for a smoke run (numbers not comparable).
 /// <c>--compare &lt;git ref&gt;</c> first runs that commit's bench with the other arguments (<see cref="PassedOn"/>),
 /// then this one's, and sets the two side by side (<see cref="OtherCommit"/>, <see cref="SideBySide"/>).
@@ -23,7 +23,7 @@ public sealed record BenchOptions(
         var phases = new HashSet<string>(AllPhases, StringComparer.Ordinal);
         var quick = false;
         var runs = 7;
-        string[] variants = ["plain"];
+        string[] variants = ["r2r"];
         string? compare = null;
         var passedOn = new List<string>();
         for (var i = 0; i < args.Length; i++)

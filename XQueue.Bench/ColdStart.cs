@@ -5,7 +5,7 @@ using XQueue.Functions.Tests.Infrastructure;
 namespace XQueue.Bench;
 
 /// <summary>
-/// Cold start of the published handler as the Functions host starts it: process start → first 200 on
+/// Cold start of the published app standalone (Kestrel on --urls): process start → first 200 on
 /// /xqueue/status/ (start-up includes creating or finding every queue, table and container and seeding
 /// users). Self-contained linux-x64 publishes: by default a plain one (only the runtime pack's own assemblies
 /// precompiled), because it builds in about a minute; <c>--coldstart plain,r2r,composite</c> adds ReadyToRun (the
@@ -41,14 +41,14 @@ public sealed record ColdStart(IReadOnlyList<(string Variant, Sample Times)> Var
     static async Task<double> TimeOneStartAsync(string executable, IReadOnlyDictionary<string, string> settings)
     {
         var clock = Stopwatch.StartNew();
-        using var handler = HandlerProcess.Start(executable, settings);
+        using var handler = HandlerProcess.StartStandalone(executable, settings, HandlerProcess.FreeLoopbackPort());
         await handler.WaitUntilAnsweringAsync("/xqueue/status/", TimeSpan.FromSeconds(30));
         return clock.Elapsed.TotalMilliseconds;
     }
 
     public JsonObject ToJson()
     {
-        var json = new JsonObject { ["what"] = "process start -> first 200 on /xqueue/status/, self-contained linux-x64, against Azurite" };
+        var json = new JsonObject { ["what"] = "process start -> first 200 on /xqueue/status/, linux-x64 publishes standalone, against Azurite" };
         foreach (var (variant, times) in Variants) json[variant + "Ms"] = times.ToJson();
         return json;
     }

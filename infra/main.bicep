@@ -1,4 +1,4 @@
-// XQueue on Azure Functions: a Flex Consumption function app (custom handler), its storage account,
+// XQueue on Azure Functions: a Flex Consumption function app (.NET isolated worker), its storage account,
 // Application Insights, a Key Vault for its secrets, and the roles its managed identity needs.
 //
 //   az bicep build --file infra/main.bicep

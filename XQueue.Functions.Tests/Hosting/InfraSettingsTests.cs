@@ -22,8 +22,8 @@ public sealed partial class InfraSettingsTests
         // Azure app setting names allow only letters, digits, '.' and '_', so a queue named like
         // MITx-6.00x cannot appear in XQueue__Queues__<name>__...; the queues travel in one value.
         ["XQueue:Queues"] = "declared through XQueue:QueuesJson",
-        // Period of the standalone hosted service; under the Functions host the Sweep timer's
-        // schedule in function.json rules and this option is not read.
+        // Period of the standalone sweep and the longest wait of its outbox consumer; under the Functions host the
+        // Sweep timer's schedule (functions.metadata) rules and this option is not read.
         ["XQueue:Sweep:Interval"] = "standalone only",
         // Secrets and tuning an operator adds as app settings when used (README, "Auth"); the defaults fit.
         ["XQueue:Jwt:SigningKeys"] = "a secret, only for self-issued tokens: a Key Vault reference added when used",
@@ -101,6 +101,14 @@ public sealed partial class InfraSettingsTests
         Assert.DoesNotMatch(new Regex("connection_?string", RegexOptions.IgnoreCase), withoutAppInsights);
 
         Assert.Matches(new Regex(@"^param allowSharedKeyAccess bool = false$", RegexOptions.Multiline), Source.Value.Main);
+    }
+
+    [Fact]
+    public void The_app_runs_on_the_isolated_worker_runtime_and_its_outbox_trigger_finds_its_queue()
+    {
+        Assert.Matches(new Regex(@"runtime: \{\s*name: 'dotnet-isolated'\s*version: '10\.0'\s*\}"), Source.Value.Code);
+        // DeliverResult's queue is "%XQueue:StoragePrefix%delivery": the host needs the setting, even when empty.
+        Assert.Contains(Source.Value.Settings, s => s.Name == "XQueue__StoragePrefix");
     }
 
     [Fact]

@@ -7,44 +7,49 @@ using XQueue.Functions.Tests.Infrastructure;
 namespace XQueue.Functions.Tests.Hosting;
 
 /// <summary>
-/// The deployable zip made by scripts/package.sh (scripts/test.sh makes it before the tests): its layout
-/// against the route table, then the unzipped handler started as the Functions host starts it.
+/// The deployable zip made by scripts/package.sh (scripts/test.sh makes it before the tests): what the Functions
+/// host needs to run the worker, and the unzipped app started standalone as an operator starts it.
 /// </summary>
 public sealed class PackageLayoutTests
 {
-    const string Handler = "XQueue.Functions";
+    const string Executable = "XQueue.Functions";
     static readonly string ZipPath = Repository.PathTo("artifacts", "xqueue-functions.zip");
 
-    static ZipArchive OpenPackage()
+    public static ZipArchive OpenPackage()
     {
         Assert.True(File.Exists(ZipPath), $"{ZipPath} is missing: run ./scripts/package.sh (./scripts/test.sh does).");
         return ZipFile.OpenRead(ZipPath);
     }
 
     [Fact]
-    public void Zip_root_holds_host_json_exactly_the_functions_of_the_route_table_and_the_executable_handler()
+    public void Zip_root_holds_what_the_host_needs_to_run_the_worker()
     {
         using var zip = OpenPackage();
         var entries = zip.Entries.ToDictionary(e => e.FullName);
 
-        var functionFolders = entries.Keys.Where(name => name.EndsWith("/function.json", StringComparison.Ordinal))
-            .Select(name => name[..name.IndexOf('/')]).Order(StringComparer.Ordinal).ToArray();
-        var expected = FunctionTable.FunctionJsonByName();
-        Assert.Equal(expected.Keys.ToArray(), functionFolders);
-        foreach (var (name, json) in expected) Assert.Equal(json, Read(entries[$"{name}/function.json"]));
-
         using var host = JsonDocument.Parse(Read(entries["host.json"]));
-        var handlerPath = host.RootElement.GetProperty("customHandler").GetProperty("description").GetProperty("defaultExecutablePath").GetString();
-        Assert.Equal(Handler, handlerPath);
-        Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
-        var handler = entries[Handler];
-        var mode = (UnixFileMode)((handler.ExternalAttributes >> 16) & 0x1FF);
-        Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"the handler must be executable, mode is {mode}");
-        Assert.Contains("libcoreclr.so", entries.Keys);
+        Assert.False(host.RootElement.TryGetProperty("customHandler", out _));
+        var extensions = host.RootElement.GetProperty("extensions");
+        Assert.Equal("", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.Equal("none", extensions.GetProperty("queues").GetProperty("messageEncoding").GetString());
+
+        using var worker = JsonDocument.Parse(Read(entries["worker.config.json"]));
+        Assert.Equal("dotnet-isolated", worker.RootElement.GetProperty("description").GetProperty("language").GetString());
+        using var metadata = JsonDocument.Parse(Read(entries["functions.metadata"]));
+        Assert.Equal(FunctionCatalog.App.All.Count, metadata.RootElement.GetArrayLength());
+        Assert.Contains(entries.Keys, name => name.StartsWith(".azurefunctions/", StringComparison.Ordinal) && name.EndsWith(".dll", StringComparison.Ordinal));
+        Assert.Contains("XQueue.Functions.dll", entries.Keys);
+        Assert.Contains("appsettings.json", entries.Keys);
+        Assert.DoesNotContain(entries.Keys, name => name.EndsWith("function.json", StringComparison.Ordinal));
+
+        var executable = entries[Executable];
+        var mode = (UnixFileMode)((executable.ExternalAttributes >> 16) & 0x1FF);
+        Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"the executable must keep its mode bits, mode is {mode}");
+        Assert.DoesNotContain("libcoreclr.so", entries.Keys); // framework-dependent: the platform brings .NET 10
     }
 
     [Fact]
-    public async Task The_unzipped_handler_answers_the_readiness_probe_and_a_forwarded_status_request()
+    public async Task The_unzipped_app_serves_standalone_and_says_so_first()
     {
         var azurite = await Azurite.Shared;
         var folder = Directory.CreateTempSubdirectory("xqueue-package-");
@@ -54,27 +59,24 @@ public sealed class PackageLayoutTests
             {
                 zip.ExtractToDirectory(folder.FullName);
             }
-            var executable = Path.Combine(folder.FullName, Handler); // extraction keeps the mode bits stored in the zip
-            using var handler = HandlerProcess.Start(executable, new Dictionary<string, string>
+            var executable = Path.Combine(folder.FullName, Executable); // extraction keeps the mode bits stored in the zip
+            using var app = HandlerProcess.StartStandalone(executable, new Dictionary<string, string>
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["XQueue__QueuesJson"] = "{\"MITx-6.00x\": {}}",
                 ["XQueue__StoragePrefix"] = Azurite.NewPrefix(),
-            });
+            }, HandlerProcess.FreeLoopbackPort());
 
-            await handler.WaitUntilAnsweringAsync("/", TimeSpan.FromSeconds(30));
-            using var http = new HttpClient { BaseAddress = handler.BaseAddress };
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/xqueue/status/");
-            request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
-            request.Headers.UserAgent.ParseAdd("Azure-Functions-Host/4.1040.300.0");
-            using var response = await http.SendAsync(request);
+            await app.WaitUntilAnsweringAsync("/healthz", TimeSpan.FromSeconds(30));
+            using var http = new HttpClient { BaseAddress = app.BaseAddress };
+            using var response = await http.GetAsync("/xqueue/status/");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("{\"return_code\": 0, \"content\": \"OK\"}", await response.Content.ReadAsStringAsync());
 
-            // One JSON object per line on stdout: what the host forwards to Application Insights.
-            Assert.NotEmpty(handler.Stdout);
-            Assert.All(handler.Stdout, line => Assert.True(JsonDocument.Parse(line).RootElement.TryGetProperty("Category", out _), line));
-            Assert.Contains(handler.Stdout, line => line.Contains("under the Functions host"));
+            // One JSON object per line on stdout, the first saying which mode runs.
+            Assert.NotEmpty(app.Stdout);
+            Assert.All(app.Stdout, line => Assert.True(JsonDocument.Parse(line).RootElement.TryGetProperty("Category", out _), line));
+            Assert.Contains("XQueue runs standalone", app.Stdout.First());
         }
         finally
         {

@@ -6,8 +6,8 @@ using System.Net.Sockets;
 namespace XQueue.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// The published handler started the way the Functions host starts it: its own process, the port in
-/// FUNCTIONS_CUSTOMHANDLER_PORT, settings as environment variables, stdout captured.
+/// The published app in its own process, standalone as an operator runs it: settings as environment variables,
+/// stdout and stderr captured. (Started by the Functions host, see <c>Hosting/FunctionsHost</c>.)
 /// </summary>
 public sealed class HandlerProcess : IDisposable
 {
@@ -23,17 +23,6 @@ public sealed class HandlerProcess : IDisposable
     public ConcurrentQueue<string> Stdout { get; } = new();
     public ConcurrentQueue<string> Stderr { get; } = new();
 
-    public static HandlerProcess Start(string executable, IReadOnlyDictionary<string, string> settings)
-    {
-        var port = FreePort();
-        var info = Redirected(executable);
-        info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString();
-        info.Environment["FUNCTIONS_CUSTOMHANDLER_WORKER_ID"] = Guid.NewGuid().ToString();
-        foreach (var (key, value) in settings) info.Environment[key] = value;
-
-        return Launch(info, port);
-    }
-
     /// <summary>
     /// The executable run standalone, as an operator runs it: Kestrel on <c>--urls http://127.0.0.1:port</c>,
     /// no Functions host (so the app runs its own sweep), settings as environment variables, more
@@ -47,7 +36,6 @@ public sealed class HandlerProcess : IDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         foreach (var (key, value) in settings) info.Environment[key] = value;
 
         return Launch(info, port);

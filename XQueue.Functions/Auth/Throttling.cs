@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Legacy;
@@ -20,20 +19,7 @@ public static class Throttling
     public const string Submits = "submits";
     public const string TooMany = "Too many requests, please slow down";
 
-    public static IServiceCollection AddThrottling(this IServiceCollection services)
-    {
-        services.AddRateLimiter(limiter => limiter.OnRejected = (context, cancellationToken) =>
-        {
-            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            return Reject(context.HttpContext, retryAfter, TooMany, cancellationToken);
-        });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<XQueueOptions>>((limiter, options) =>
-        {
-            limiter.AddPolicy(Polls, http => PerPrincipal(http, options.Value.Throttling.Polls));
-            limiter.AddPolicy(Submits, http => PerPrincipal(http, options.Value.Throttling.Submits));
-        });
-        return services;
-    }
+    public static IServiceCollection AddThrottling(this IServiceCollection services) => services.AddSingleton<RequestThrottle>();
 
     /// <summary>429 with a whole-second Retry-After (rounded up, at least 1) and the legacy envelope.</summary>
     public static async ValueTask Reject(HttpContext http, TimeSpan retryAfter, string message, CancellationToken cancellationToken)
@@ -54,7 +40,8 @@ public static class Throttling
         AutoReplenishment = true,
     };
 
-    static RateLimitPartition<string> PerPrincipal(HttpContext http, RateOptions rate)
+    /// <summary>One bucket per principal (authentication kind and name); <c>Limit</c> 0 is no limit.</summary>
+    public static RateLimitPartition<string> PerPrincipal(HttpContext http, RateOptions rate)
     {
         if (rate.Limit <= 0) return RateLimitPartition.GetNoLimiter("");
         var principal = (http.User.Identity?.AuthenticationType ?? "") + "/" + (http.User.Identity?.Name ?? "");

@@ -15,6 +15,7 @@ public static class DashboardServices
         services.AddDataProtection().SetApplicationName("xqueue");
         services.AddOptions<KeyManagementOptions>().Configure<SessionKeys>((options, keys) => options.XmlRepository = new KeyRingTable(keys.Table));
         services.AddAntiforgery(options => options.Cookie.Name = "xqueue-dashboard-af");
+        services.AddSingleton<FormGuard>();
         // In place of the Auth room's handler, to which it hands every request outside the dashboard.
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, DashboardAccess>());
         return services;

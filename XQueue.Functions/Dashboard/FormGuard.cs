@@ -3,18 +3,20 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace XQueue.Functions.Dashboard;
 
 /// <summary>
-/// Rejects a dashboard POST whose antiforgery token (form field plus cookie, bound to the signed-in user)
+/// Refuses a dashboard POST whose antiforgery token (form field plus cookie, bound to the signed-in user)
 /// is missing or wrong: a page elsewhere cannot make an operator's browser reset or delete submissions.
+/// Asked by the function gate for every function marked [RequireAntiforgeryToken].
 /// </summary>
-public sealed class FormGuard(IAntiforgery antiforgery, ILogger<FormGuard> log) : IEndpointFilter
+public sealed class FormGuard(IAntiforgery antiforgery, ILogger<FormGuard> log)
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <returns>The refusal page, or null when the request carries a valid token.</returns>
+    public async Task<IResult?> RefusalAsync(HttpContext http)
     {
-        var http = context.HttpContext;
         try
         {
             if (!http.Request.HasFormContentType) throw new AntiforgeryValidationException("not a form post");
             await antiforgery.ValidateRequestAsync(http);
+            return null;
         }
         catch (AntiforgeryValidationException)
         {
@@ -22,6 +24,5 @@ public sealed class FormGuard(IAntiforgery antiforgery, ILogger<FormGuard> log) 
             return Layout.Page(http, "Request refused",
                 "<p class=\"message error\">This form has expired or did not come from this dashboard. Go back, reload the page and try again.</p>", 400);
         }
-        return await next(context);
     }
 }

@@ -6,27 +6,40 @@ using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
 
-/// <summary>One reply awaiting delivery: submission id, which reply, and the lease on its outbox message.</summary>
+/// <summary>
+/// One reply awaiting delivery: submission id, which reply, the lease on its outbox message, and when the promise to
+/// deliver was first made (a retry is a new message, so this travels in the message's text).
+/// </summary>
 public sealed record OutboxEntry(long SubmissionId, long ReplyVersion, string MessageId, string PopReceipt, DateTimeOffset InsertionTime);
 
 /// <summary>
-/// The durable list of results owed to the LMS, kept as a Storage Queue: a message's visibility is its
-/// next attempt time, so backoff costs nothing while waiting and the sweep only ever sees what is due.
+/// The durable list of results owed to the LMS, kept as a Storage Queue that the DeliverResult queue trigger (or,
+/// standalone, the <see cref="OutboxConsumer"/>) reads: a message's visibility is its next attempt time, so backoff
+/// costs nothing while waiting. A failed attempt sends the entry again, hidden for the backoff, and deletes the
+/// message it came in: under the Functions host each retry is then a fresh message, so the trigger's dequeue count
+/// (and its poison queue) count only attempts that threw, never the days of backoff an LMS outage may take.
 /// </summary>
 public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, IOptions<XQueueOptions> options, TimeProvider time)
 {
+    /// <summary>Where the Functions host moves a message whose invocations kept throwing (its own naming rule).</summary>
+    public const string PoisonSuffix = "-poison";
+
     readonly QueueClient queue = storage.GetQueue(names.DeliveryQueue);
+    readonly QueueClient poison = storage.GetQueue(names.DeliveryQueue + PoisonSuffix);
 
     /// <summary>How long one attempt owns an entry before another instance may try it.</summary>
     public TimeSpan AttemptLease { get; } = options.Value.Delivery.Timeout * 2 + TimeSpan.FromSeconds(10);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.WhenAll(
+        queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+        poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
 
     /// <summary>Adds an entry already leased to the caller, so the first attempt can run at once.</summary>
     public async Task<OutboxEntry> EnqueueAsync(long submissionId, long replyVersion, CancellationToken cancellationToken = default)
     {
-        var sent = await queue.EnqueueAsync($"{submissionId}:{replyVersion}", AttemptLease, cancellationToken);
-        return new OutboxEntry(submissionId, replyVersion, sent.MessageId, sent.PopReceipt, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var sent = await queue.EnqueueAsync(Text(submissionId, replyVersion, now), AttemptLease, cancellationToken);
+        return new OutboxEntry(submissionId, replyVersion, sent.MessageId, sent.PopReceipt, now);
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ReceiveDueAsync(int max, CancellationToken cancellationToken = default)
@@ -35,16 +48,24 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
         var entries = new List<OutboxEntry>(messages.Length);
         foreach (var message in messages)
         {
-            if (TryParse(message.Body.ToString(), out var id, out var version))
-            {
-                entries.Add(new OutboxEntry(id, version, message.MessageId, message.PopReceipt, message.InsertedOn ?? time.GetUtcNow()));
-            }
-            else
-            {
-                await queue.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
-            }
+            if (Read(message.Body.ToString(), message.MessageId, message.PopReceipt, message.InsertedOn ?? time.GetUtcNow()) is { } entry) entries.Add(entry);
+            else await queue.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
         }
         return entries;
+    }
+
+    /// <summary>The entry a message holds (as the queue trigger hands it over); null for a text that is none.</summary>
+    public static OutboxEntry? Read(string text, string messageId, string popReceipt, DateTimeOffset insertedOn)
+    {
+        var parts = text.Split(':');
+        if (parts.Length is < 2 or > 3 || !long.TryParse(parts[0], out var id) || !long.TryParse(parts[1], out var version)) return null;
+        var first = insertedOn;
+        if (parts.Length == 3)
+        {
+            if (!long.TryParse(parts[2], out var milliseconds)) return null;
+            first = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        }
+        return new OutboxEntry(id, version, messageId, popReceipt, first);
     }
 
     public Task CompleteAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
@@ -52,17 +73,31 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
 
     public Task CancelAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => CompleteAsync(entry, cancellationToken);
 
-    public async Task RetryLaterAsync(OutboxEntry entry, TimeSpan delay, CancellationToken cancellationToken = default) =>
-        await queue.HideAsync(entry.MessageId, entry.PopReceipt, delay, cancellationToken);
+    /// <summary>The next attempt after <paramref name="delay"/>: the entry sent again (first sent, then the old one deleted).</summary>
+    public async Task RetryLaterAsync(OutboxEntry entry, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        await queue.EnqueueAsync(Text(entry.SubmissionId, entry.ReplyVersion, entry.InsertionTime), delay, cancellationToken);
+        await CompleteAsync(entry, cancellationToken);
+    }
+
+    /// <summary>
+    /// Entries the Functions host set aside after invocations kept throwing, sent back to the outbox hidden for the
+    /// longest backoff: a delivery is given up only by GiveUpAfter, never by a run of failures.
+    /// </summary>
+    public async Task<int> RescuePoisonedAsync(CancellationToken cancellationToken = default)
+    {
+        var messages = await poison.LeaseAsync(32, AttemptLease, cancellationToken);
+        foreach (var message in messages)
+        {
+            await queue.EnqueueAsync(message.Body.ToString(), options.Value.Delivery.RetryMax, cancellationToken);
+            await poison.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+        }
+        return messages.Length;
+    }
 
     /// <summary>Results not yet accepted by the LMS (approximate: the queue's own count).</summary>
     public Task<int> PendingCountAsync(CancellationToken cancellationToken = default) => queue.ApproximateCountAsync(cancellationToken);
 
-    static bool TryParse(string text, out long id, out long version)
-    {
-        version = 0;
-        var colon = text.IndexOf(':');
-        id = 0;
-        return colon > 0 && long.TryParse(text.AsSpan(0, colon), out id) && long.TryParse(text.AsSpan(colon + 1), out version);
-    }
+    static string Text(long submissionId, long replyVersion, DateTimeOffset first) =>
+        FormattableString.Invariant($"{submissionId}:{replyVersion}:{first.ToUnixTimeMilliseconds()}");
 }

@@ -1,6 +1,5 @@
 using XQueue.Functions.Storage;
 using Azure.Identity;
-using XQueue.Functions.Hosting;
 using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;

@@ -12,9 +12,10 @@ namespace XQueue.Functions.Hosting;
 /// </summary>
 public static class StartupTasks
 {
-    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    public static async Task PrepareAsync(this IHost app, CancellationToken cancellationToken = default)
     {
         var services = app.Services;
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupTasks));
         var options = services.GetRequiredService<IOptions<XQueueOptions>>().Value;
         await Task.WhenAll(
             services.GetRequiredService<SubmissionStore>().InitializeAsync(cancellationToken),
@@ -27,15 +28,15 @@ public static class StartupTasks
             services.GetRequiredService<FailedIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<AuditLog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ResultCounts>().InitializeAsync(cancellationToken),
-            services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken));
-        await services.GetRequiredService<UserStore>().SeedAsync(cancellationToken);
+            services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken),
+            // Its own table; its password checks (PBKDF2, CPU) overlap the round trips above.
+            services.GetRequiredService<UserStore>().SeedAsync(cancellationToken));
 
         if (services.GetRequiredService<CallbackAllowlist>().IsEmpty)
         {
-            app.Logger.LogWarning("XQueue:CallbackHosts is empty: LMS callbacks may go to any public host. List the LMS's host names there.");
+            log.LogWarning("XQueue:CallbackHosts is empty: LMS callbacks may go to any public host. List the LMS's host names there.");
         }
-        app.Logger.LogInformation("Queues: {Queues}; users seeded: {Users}; processing delay {Delay}; {Mode}",
-            string.Join(", ", options.Queues.Keys), string.Join(", ", options.Users.Keys), options.ProcessingDelay,
-            HandlerPort.IsUnderFunctionsHost(app.Configuration) ? "under the Functions host" : "standalone");
+        log.LogInformation("Queues: {Queues}; users seeded: {Users}; processing delay {Delay}",
+            string.Join(", ", options.Queues.Keys), string.Join(", ", options.Users.Keys), options.ProcessingDelay);
     }
 }

@@ -6,37 +6,38 @@ using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Sweep;
 
-public sealed record SweepReport(int DeliveryAttempts, int ExpiredLeases, int DeletedSubmissions, int MovedFromBacklog, TimeSpan Elapsed)
+public sealed record SweepReport(int RescuedDeliveries, int ExpiredLeases, int DeletedSubmissions, int MovedFromBacklog, TimeSpan Elapsed)
 {
     public override string ToString() =>
-        $"sweep: {DeliveryAttempts} delivery attempts, {ExpiredLeases} expired leases cleared, {DeletedSubmissions} old submissions deleted, " +
+        $"sweep: {RescuedDeliveries} deliveries back from the poison queue, {ExpiredLeases} expired leases cleared, {DeletedSubmissions} old submissions deleted, " +
         $"{MovedFromBacklog} moved from the backlog in {Elapsed.TotalMilliseconds:F0} ms";
 }
 
 /// <summary>
 /// The periodic duties, run by the Functions timer or, standalone, by <see cref="StandaloneSweep"/>.
-/// Each duty reads only what is due (visible outbox messages, expired leases, a key range of old
-/// submissions, the head of each backlog), so its cost follows the work, not the history. Poison
+/// Each duty reads only what is due (the outbox's poison queue, expired leases, a key range of old
+/// submissions, the head of each backlog), so its cost follows the work, not the history. Due deliveries
+/// are the outbox trigger's (standalone: <see cref="OutboxConsumer"/>), not the sweep's. Poison
 /// submissions need no duty here: they are failed on the pull that would hand them out once too often.
 /// The backlog refill here is the safety net: pulls and submits refill too, but only on the instance
 /// that knows of the backlog, and only while grading goes on.
 /// </summary>
 public sealed class Sweeper(
-    DeliveryOutbox outbox, ResultDelivery delivery, InflightIndex inflight, SubmissionStore store, CallbackIndex callbacks,
+    DeliveryOutbox outbox, InflightIndex inflight, SubmissionStore store, CallbackIndex callbacks,
     FailedIndex failed, QueueCatalog catalog, BacklogRefill refill, IOptions<XQueueOptions> options, TimeProvider time, ILogger<Sweeper> log)
 {
     const int RetentionBatch = 100;
-    static readonly TimeSpan DeliveryBudget = TimeSpan.FromSeconds(20);
 
     public async Task<SweepReport> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var attempts = await RedeliverDueAsync(cancellationToken);
+        var rescued = await outbox.RescuePoisonedAsync(cancellationToken);
+        if (rescued > 0) log.LogWarning("{Count} deliveries whose attempts kept failing came back from the poison queue", rescued);
         var leases = await inflight.PurgeExpiredAsync(cancellationToken);
         var deleted = await DeleteExpiredAsync(cancellationToken);
         var moved = await RefillBacklogsAsync(cancellationToken);
-        var report = new SweepReport(attempts, leases, deleted, moved, clock.Elapsed);
-        if (attempts + leases + deleted + moved > 0) log.LogInformation("{SweepReport}", report.ToString());
+        var report = new SweepReport(rescued, leases, deleted, moved, clock.Elapsed);
+        if (rescued + leases + deleted + moved > 0) log.LogInformation("{SweepReport}", report.ToString());
         return report;
     }
 
@@ -55,32 +56,6 @@ public sealed class Sweeper(
             }
         }
         return moved;
-    }
-
-    async Task<int> RedeliverDueAsync(CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var attempts = 0;
-        while (clock.Elapsed < DeliveryBudget)
-        {
-            var due = await outbox.ReceiveDueAsync(32, cancellationToken);
-            if (due.Count == 0) break;
-            await Parallel.ForEachAsync(due,
-                new ParallelOptions { MaxDegreeOfParallelism = options.Value.Delivery.Concurrency, CancellationToken = cancellationToken },
-                async (entry, token) =>
-                {
-                    try
-                    {
-                        await delivery.AttemptAsync(entry, cancellationToken: token);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        log.LogWarning(e, "Delivery attempt for submission {SubmissionId} failed; it stays in the outbox", entry.SubmissionId);
-                    }
-                });
-            attempts += due.Count;
-        }
-        return attempts;
     }
 
     async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
-// Flex Consumption (FC1, Linux) plan and the function app: runtime "custom" (the Functions host
-// starts the XQueue.Functions executable from the package), system-assigned identity, package pulled
+// Flex Consumption (FC1, Linux) plan and the function app: runtime "dotnet-isolated" 10.0 (the Functions host
+// starts the XQueue.Functions isolated worker from the package), system-assigned identity, package pulled
 // from a blob container with that identity. Flex takes the runtime only from functionAppConfig, so
 // FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and the WEBSITE_* content settings are
 // never set (they are rejected or ignored on Flex).
@@ -65,8 +65,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Azure.Functions.Worker;
+using XQueue.Functions.Auth;
+using XQueue.Functions.Submissions;
+
+namespace XQueue.Functions.Legacy;
+
+/// <summary>submit (the LMS) and get_queuelen (graders).</summary>
+public sealed class QueueFunctions(
+    QueueCatalog catalog, SubmissionIntake intake, QueueAccess access, CallbackTargets callbacks, QueueLength queueLength, ILoggerFactory logs)
+{
+    [Function("Submit")]
+    [Authorize(EndpointPolicies.Submit), EnableRateLimiting(Throttling.Submits)]
+    public Task<IResult> Submit([HttpTrigger(AuthorizationLevel.Anonymous, Route = "xqueue/submit/")] HttpRequest request) =>
+        QueueEndpoints.Submit(request.HttpContext, catalog, intake, access, callbacks, logs);
+
+    [Function("GetQueueLen")]
+    [Authorize(EndpointPolicies.Grade), EnableRateLimiting(Throttling.Polls)]
+    public Task<IResult> GetQueueLen([HttpTrigger(AuthorizationLevel.Anonymous, Route = "xqueue/get_queuelen/")] HttpRequest request) =>
+        QueueEndpoints.GetQueueLen(request.HttpContext, catalog, access, queueLength);
+}
