@@ -23,21 +23,19 @@ public sealed class StorageCycle(BenchRig rig, string queue)
         "get_submission: queue.receive work message (visibility = processing delay)",
         "get_submission: table.get submission",
         "get_submission: table.replace submission (If-Match: pulled, key, pop receipt)",
-        "get_submission: table.replace in-flight mark (upsert)",
         "put_result: table.get submission",
         "put_result: queue.send outbox message",
         "put_result: table.replace submission (If-Match: retired, reply)",
-        "put_result: queue.delete work message, table.delete in-flight mark (concurrently)",
+        "put_result: queue.delete work message",
         "delivery: table.replace submission (If-Match: delivered; the entity put_result stored is handed over)",
         "delivery: queue.delete outbox message",
     ];
 
     /// <summary>Storage requests per cycle (a line above may name two).</summary>
-    public const int RequestsPerCycle = 11;
+    public const int RequestsPerCycle = 9;
 
     readonly QueueClient work = rig.Service.Get<QueueCatalog>().WorkQueue(queue);
     readonly TableClient submissions = rig.Service.Get<StorageAccount>().GetTable(rig.Service.Get<StorageNames>().SubmissionsTable);
-    readonly TableClient inflight = rig.Service.Get<StorageAccount>().GetTable(rig.Service.Get<StorageNames>().InflightTable);
     readonly QueueClient outbox = rig.Service.Get<StorageAccount>().GetQueue(rig.Service.Get<StorageNames>().DeliveryQueue);
     readonly TimeSpan attemptLease = rig.Service.Get<DeliveryOutbox>().AttemptLease;
     readonly TimeSpan processingDelay = rig.Service.Get<QueueCatalog>().ProcessingDelay(queue);
@@ -101,7 +99,6 @@ public sealed class StorageCycle(BenchRig rig, string queue)
         entity["PulledAt"] = entity["FirstPulledAt"] = entity["StatusAt"] = now;
         entity["LeaseUntil"] = message.NextVisibleOn;
         await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
-        await inflight.UpsertEntityAsync(new TableEntity(work.Name, partition) { ["Until"] = message.NextVisibleOn }, TableUpdateMode.Replace);
         return new Held(message, id, partition);
     }
 
@@ -119,9 +116,7 @@ public sealed class StorageCycle(BenchRig rig, string queue)
         entity["Delivery"] = "pending";
         entity["GradedAt"] = entity["FinishedAt"] = entity["StatusAt"] = now;
         entity.ETag = (await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace)).Headers.ETag ?? ETag.All;
-        await Task.WhenAll(
-            work.DeleteMessageAsync(held.Message.MessageId, held.Message.PopReceipt),
-            inflight.DeleteEntityAsync(work.Name, held.PartitionKey));
+        await work.DeleteMessageAsync(held.Message.MessageId, held.Message.PopReceipt);
         return new Answered(entity, sent);
     }
 

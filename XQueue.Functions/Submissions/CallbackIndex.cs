@@ -17,17 +17,33 @@ public sealed class CallbackIndex(StorageAccount storage, StorageNames names)
 
     public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    public async Task<long?> LatestAsync(string callbackUrl, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Makes <paramref name="submissionId"/> the latest for its URL and returns the one it replaces (null when
+    /// there was none). The first submission for a URL, the usual case, costs one insert; a resubmission an
+    /// insert that fails, a read and an ETag-conditional replace (read again if another submit got there first).
+    /// </summary>
+    public async Task<long?> ClaimAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)
     {
-        var entity = await table.FindAsync(Key(callbackUrl), RowKey, cancellationToken);
-        return entity?.GetInt64("SubmissionId");
+        var key = Key(callbackUrl);
+        while (true)
+        {
+            try
+            {
+                await table.AddEntityAsync(Row(key, submissionId), cancellationToken);
+                return null;
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 409)
+            {
+                // Taken: a resubmission (or a retention that has not forgotten the URL yet).
+            }
+            if (await table.FindAsync(key, RowKey, cancellationToken) is not { } current) continue;
+            var replaced = Row(key, submissionId);
+            replaced.ETag = current.ETag;
+            if (await table.TryReplaceAsync(replaced, cancellationToken) is not null) return current.GetInt64("SubmissionId");
+        }
     }
 
-    public Task SetLatestAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)
-    {
-        var entity = new TableEntity(Key(callbackUrl), RowKey) { ["SubmissionId"] = submissionId };
-        return table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
-    }
+    static TableEntity Row(string key, long submissionId) => new(key, RowKey) { ["SubmissionId"] = submissionId };
 
     /// <summary>Drops the entry when it still names <paramref name="submissionId"/> (retention).</summary>
     public async Task ForgetAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)

@@ -24,10 +24,9 @@ public sealed class SubmissionIntake(
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
     public async Task<(long Id, int QueueLength)> AcceptAsync(NewSubmission request, CancellationToken cancellationToken = default)
     {
-        var earlier = callbacks.LatestAsync(request.CallbackUrl, cancellationToken); // read while the submission is written
         var submission = await StoreAsync(request, cancellationToken);
         metrics.Received(submission);
-        await RetireEarlierAsync(submission, await earlier, cancellationToken);
+        await RetireEarlierAsync(submission, await callbacks.ClaimAsync(submission.CallbackUrl, submission.Id, cancellationToken), cancellationToken);
         log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files (in the backlog: {Backlogged})",
             submission.Id, submission.Queue, submission.Files.Count, submission.MessageId is null);
         var length = await queueLength.WaitingAsync(request.Queue, cancellationToken);
@@ -98,7 +97,6 @@ public sealed class SubmissionIntake(
     // retires the earlier unfinished one, so graders never spend time on an answer the LMS no longer awaits.
     async Task RetireEarlierAsync(Submission submission, long? earlierId, CancellationToken cancellationToken)
     {
-        await callbacks.SetLatestAsync(submission.CallbackUrl, submission.Id, cancellationToken);
         if (earlierId is not { } id || id == submission.Id) return;
 
         var now = time.GetUtcNow();

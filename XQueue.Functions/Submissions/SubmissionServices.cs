@@ -10,6 +10,7 @@ public static class SubmissionServices
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<CallbackIndex>();
         services.AddSingleton<InflightIndex>();
+        services.AddHostedService(provider => provider.GetRequiredService<InflightIndex>());
         services.AddSingleton<Backlog>();
         services.AddSingleton<WorkArrivals>();
         services.AddSingleton<QueueWindow>();
