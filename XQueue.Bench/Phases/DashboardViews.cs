@@ -90,7 +90,7 @@ public sealed partial record DashboardViews(int Submissions, double FillSeconds,
             while ((n = Interlocked.Decrement(ref remaining)) >= 0)
             {
                 var submission = Make(rig, n, Received(now, n, count));
-                if (!await store.TryInsertAsync(submission)) throw new BenchFailure($"id {submission.Id} taken twice");
+                if (await store.TryInsertAsync(submission) is null) throw new BenchFailure($"id {submission.Id} taken twice");
                 if (submission.Status == SubmissionStatus.Failed) await failed.AddAsync(submission, submission.StatusAt);
             }
         }));

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
@@ -11,43 +10,36 @@ namespace XQueue.Bench.Rig;
 
 /// <summary>
 /// The storage calls of one graded cycle, straight at storage with the service's own clients, in the order the
-/// service makes them (GraderPulls, ResultIntake with ResultRecorder, ResultDelivery) — without HTTP, sessions,
-/// the domain model's serialization or the LMS POST, and with the same calls made concurrently where the
-/// service makes them concurrently. The floor the service's own cycle is compared to.
+/// service makes them (GraderPulls and Handout, ResultIntake, ResultDelivery) — without HTTP, sessions, the key's
+/// MAC, the domain model's serialization or the LMS POST. The floor the service's own cycle is compared to.
 /// </summary>
 public sealed class StorageCycle(BenchRig rig, string queue)
 {
     /// <summary>The calls, named as the service's storage counter names them.</summary>
     public static readonly string[] Calls =
     [
-        "get_submission: queue.receive work message (visibility = processing delay)",
-        "get_submission: table.get submission",
-        "get_submission: table.replace submission (If-Match: pulled, key, pop receipt)",
-        "put_result: table.get submission",
-        "put_result: queue.send outbox message",
-        "put_result: table.replace submission (If-Match: retired, reply)",
-        "put_result: queue.delete work message",
-        "delivery: table.replace submission (If-Match: delivered; the entity put_result stored is handed over)",
-        "delivery: queue.delete outbox message",
+        "get_submission: queue.receive work message (the submission travels in it; visibility = processing delay)",
+        "put_result: queue.update work message into the result (its receipt is the key's check; hidden for one attempt)",
+        "delivery: table.replace submission (If-Match: the ETag it was handed out with; result, delivered)",
+        "delivery: queue.delete the result message",
     ];
 
-    /// <summary>Storage requests per cycle (a line above may name two).</summary>
-    public const int RequestsPerCycle = 9;
+    /// <summary>Storage requests per cycle.</summary>
+    public const int RequestsPerCycle = 4;
 
     readonly QueueClient work = rig.Service.Get<QueueCatalog>().WorkQueue(queue);
     readonly TableClient submissions = rig.Service.Get<StorageAccount>().GetTable(rig.Service.Get<StorageNames>().SubmissionsTable);
-    readonly QueueClient outbox = rig.Service.Get<StorageAccount>().GetQueue(rig.Service.Get<StorageNames>().DeliveryQueue);
     readonly TimeSpan attemptLease = rig.Service.Get<DeliveryOutbox>().AttemptLease;
     readonly TimeSpan processingDelay = rig.Service.Get<QueueCatalog>().ProcessingDelay(queue);
 
-    public sealed record Held(QueueMessage Message, long Id, string PartitionKey);
+    public sealed record Held(QueueMessage Message, Submission Submission);
 
-    public sealed record Answered(TableEntity Entity, SendReceipt Outbox);
+    public sealed record Answered(Submission Result, string MessageId, string PopReceipt);
 
     /// <summary>
-    /// Queues <paramref name="count"/> submissions as submit writes them below the window (the work message, then
-    /// the entity naming it), with 8 writers. Not through the service: its window would keep all but 200 of a
-    /// deeper fill in the backlog, out of reach of these bare pulls.
+    /// Queues <paramref name="count"/> submissions as submit writes them below the window (the entity, then the work
+    /// message carrying it), with 8 writers. Not through the service: its window would keep all but 200 of a deeper
+    /// fill in the backlog, out of reach of these bare pulls.
     /// </summary>
     public async Task FillAsync(int count)
     {
@@ -57,77 +49,61 @@ public sealed class StorageCycle(BenchRig rig, string queue)
         {
             while (Interlocked.Decrement(ref remaining) >= 0)
             {
-                var submission = rig.NewSubmission(queue);
+                var sample = rig.NewSubmission(queue);
                 var now = DateTimeOffset.UtcNow;
-                var id = SubmissionId.New(now);
-                var message = await work.EnqueueAsync(id.ToString());
-                var stored = await store.TryInsertAsync(new Submission
+                var submission = new Submission
                 {
-                    Id = id,
+                    Id = SubmissionId.New(now),
                     Queue = queue,
-                    Header = submission.Header,
-                    CallbackUrl = rig.Lms.CallbackUrl(submission.Sequence, "bench"),
-                    Body = new StoredText(submission.Body, null),
+                    Header = sample.Header,
+                    CallbackUrl = rig.Lms.CallbackUrl(sample.Sequence, "bench"),
+                    Body = new StoredText(sample.Body, null),
                     Submitter = "lms",
-                    MessageId = message.MessageId,
-                    PopReceipt = message.PopReceipt,
                     ReceivedAt = now,
                     StatusAt = now,
-                });
-                // A retried insert whose first try landed answers "exists": that entity is this one.
-                if (!stored && (await store.GetAsync(id))?.MessageId != message.MessageId) throw new BenchFailure($"submission id {id} drawn twice");
+                };
+                var etag = await store.TryInsertAsync(submission) ?? throw new BenchFailure($"submission id {submission.Id} drawn twice");
+                await work.EnqueueAsync(WorkMessage.ForSubmission(submission with { ETag = etag }));
             }
         }));
     }
 
-    /// <summary>get_submission's calls; null when the queue is empty.</summary>
+    /// <summary>get_submission's call; null when the queue is empty.</summary>
     public async Task<Held?> PullAsync()
     {
         var messages = await work.LeaseAsync(1, processingDelay);
         if (messages.Length == 0) return null;
         var message = messages[0];
-        var id = long.Parse(message.Body.ToString());
-        var partition = SubmissionId.PartitionKey(id);
-        var entity = (await submissions.FindAsync(partition, SubmissionEntity.RowKey))!;
-        var now = DateTimeOffset.UtcNow;
-        entity["Status"] = "pulled";
-        entity["PullKey"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        entity["PopReceipt"] = message.PopReceipt;
-        entity["Pulls"] = 1;
-        entity["GraderUser"] = "grader";
-        entity["GraderAddress"] = "127.0.0.1";
-        entity["PulledAt"] = entity["FirstPulledAt"] = entity["StatusAt"] = now;
-        entity["LeaseUntil"] = message.NextVisibleOn;
-        await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
-        return new Held(message, id, partition);
+        var submission = WorkMessage.Read(message.Body.ToString())?.Snapshot ?? throw new BenchFailure("a work message without its submission");
+        return new Held(message, submission);
     }
 
-    /// <summary>put_result's calls.</summary>
+    /// <summary>put_result's call.</summary>
     public async Task<Answered> AnswerAsync(Held held)
     {
-        var entity = (await submissions.FindAsync(held.PartitionKey, SubmissionEntity.RowKey))!;
         var now = DateTimeOffset.UtcNow;
-        var version = now.ToUnixTimeMilliseconds();
-        var sent = await outbox.EnqueueAsync($"{held.Id}:{version}", attemptLease);
-        entity["Status"] = "retired";
-        entity["RetireReason"] = "graded";
-        entity["Reply"] = GraderSimulator.Reply;
-        entity["ReplyVersion"] = version;
-        entity["Delivery"] = "pending";
-        entity["GradedAt"] = entity["FinishedAt"] = entity["StatusAt"] = now;
-        entity.ETag = (await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace)).Headers.ETag ?? ETag.All;
-        await work.DeleteMessageAsync(held.Message.MessageId, held.Message.PopReceipt);
-        return new Answered(entity, sent);
+        var result = held.Submission with
+        {
+            Status = SubmissionStatus.Retired,
+            RetireReason = RetireReason.Graded,
+            Reply = new StoredText(GraderSimulator.Reply, null),
+            ReplyVersion = now.ToUnixTimeMilliseconds(),
+            Pulls = 1,
+            PulledAt = now,
+            GradedAt = now,
+            FinishedAt = now,
+            StatusAt = now,
+            Delivery = DeliveryState.Pending,
+        };
+        var moved = await work.UpdateMessageAsync(held.Message.MessageId, held.Message.PopReceipt, WorkMessage.ForResult(result), attemptLease);
+        return new Answered(result, held.Message.MessageId, moved.Value.PopReceipt);
     }
 
-    /// <summary>The delivery's calls (the POST to the LMS left out).</summary>
+    /// <summary>The delivery's calls (the LMS POST left out).</summary>
     public async Task DeliverAsync(Answered answered)
     {
-        var entity = answered.Entity;
-        entity["Delivery"] = "delivered";
-        entity["DeliveredAt"] = DateTimeOffset.UtcNow;
-        entity["DeliveryAttempts"] = 1;
-        await submissions.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
-        await outbox.DeleteMessageAsync(answered.Outbox.MessageId, answered.Outbox.PopReceipt);
+        var delivered = answered.Result with { Delivery = DeliveryState.Delivered, DeliveredAt = DateTimeOffset.UtcNow, DeliveryAttempts = 1 };
+        await submissions.UpdateEntityAsync(SubmissionEntity.ToEntity(delivered), new ETag(answered.Result.ETag!), TableUpdateMode.Replace);
+        await work.DeleteMessageAsync(answered.MessageId, answered.PopReceipt);
     }
 }

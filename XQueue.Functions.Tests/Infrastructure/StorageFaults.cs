@@ -17,18 +17,18 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public List<string> Writes { get; } = [];
 
-    (string Method, string PathPart, string? BodyPart)? target;
+    (string Method, string PathPart, string[] BodyParts)? target;
 
     /// <summary>How many writes <see cref="ArmFor"/> has failed.</summary>
     public int TargetedFailures { get; private set; }
 
     /// <summary>
     /// Fail the next write with this method whose path contains <paramref name="pathPart"/> (and whose body contains
-    /// <paramref name="bodyPart"/>, for a table transaction, whose path names no table), once.
+    /// each of <paramref name="bodyParts"/>, for a table transaction, whose path names no table), once.
     /// </summary>
-    public void ArmFor(string method, string pathPart, string? bodyPart = null)
+    public void ArmFor(string method, string pathPart, params string[] bodyParts)
     {
-        lock (Writes) target = (method, pathPart, bodyPart);
+        lock (Writes) target = (method, pathPart, bodyParts);
     }
 
     /// <summary>Puts this policy in the app's storage pipeline (see <see cref="StoragePipeline"/>).</summary>
@@ -57,7 +57,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
         lock (Writes)
         {
             if (target is { } t && method.Method == t.Method && message.Request.Uri.Path.Contains(t.PathPart, StringComparison.Ordinal)
-                && (t.BodyPart is null || Body(message).Contains(t.BodyPart, StringComparison.Ordinal)))
+                && (t.BodyParts.Length == 0 || t.BodyParts.All(Body(message).Contains)))
             {
                 target = null;
                 TargetedFailures++;

@@ -7,10 +7,12 @@ using XQueue.Functions.Submissions;
 namespace XQueue.Functions.Delivery;
 
 /// <summary>
-/// One reply awaiting delivery: submission id, which reply, the lease on its outbox message, and when the promise to
-/// deliver was first made (a retry is a new message, so this travels in the message's text).
+/// One reply awaiting delivery: submission id, which reply, the lease on its message, and when the promise to
+/// deliver was first made (a retry is a new message, so this travels in the message's text). The message is in
+/// the outbox, or, for a result put_result has just accepted, still in its work queue (<paramref name="WorkQueue"/>).
 /// </summary>
-public sealed record OutboxEntry(long SubmissionId, long ReplyVersion, string MessageId, string PopReceipt, DateTimeOffset InsertionTime);
+public sealed record OutboxEntry(
+    long SubmissionId, long ReplyVersion, string MessageId, string PopReceipt, DateTimeOffset InsertionTime, string? WorkQueue = null);
 
 /// <summary>
 /// The durable list of results owed to the LMS, kept as a Storage Queue that the DeliverResult queue trigger (or,
@@ -19,7 +21,7 @@ public sealed record OutboxEntry(long SubmissionId, long ReplyVersion, string Me
 /// message it came in: under the Functions host each retry is then a fresh message, so the trigger's dequeue count
 /// (and its poison queue) count only attempts that threw, never the days of backoff an LMS outage may take.
 /// </summary>
-public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, IOptions<XQueueOptions> options, TimeProvider time)
+public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, InflightIndex inflight, IOptions<XQueueOptions> options, TimeProvider time)
 {
     /// <summary>Where the Functions host moves a message whose invocations kept throwing (its own naming rule).</summary>
     public const string PoisonSuffix = "-poison";
@@ -68,8 +70,12 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
         return new OutboxEntry(id, version, messageId, popReceipt, first);
     }
 
-    public Task CompleteAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
-        queue.TryDeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
+    /// <summary>The entry is done with: its message goes (a result in its work queue stops counting as held then).</summary>
+    public async Task CompleteAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        await QueueOf(entry).TryDeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
+        if (entry.WorkQueue is { } work) await inflight.ClearAsync(work, entry.SubmissionId, cancellationToken);
+    }
 
     public Task CancelAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => CompleteAsync(entry, cancellationToken);
 
@@ -97,6 +103,8 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
 
     /// <summary>Results not yet accepted by the LMS (approximate: the queue's own count).</summary>
     public Task<int> PendingCountAsync(CancellationToken cancellationToken = default) => queue.ApproximateCountAsync(cancellationToken);
+
+    QueueClient QueueOf(OutboxEntry entry) => entry.WorkQueue is { } work ? storage.GetQueue(work) : queue;
 
     static string Text(long submissionId, long replyVersion, DateTimeOffset first) =>
         FormattableString.Invariant($"{submissionId}:{replyVersion}:{first.ToUnixTimeMilliseconds()}");

@@ -15,7 +15,10 @@ public sealed class ResultDelivery(
     SubmissionStore store, DeliveryOutbox outbox, ChannelSender channels, IOptions<XQueueOptions> options,
     XQueueMetrics metrics, TimeProvider time, ILogger<ResultDelivery> log)
 {
-    /// <param name="known">The submission as just stored, when the caller has it (the first attempt after put_result).</param>
+    /// <param name="known">
+    /// The submission as the caller has it: as put_result stored it, or as put_result accepted it into its work message
+    /// (then this attempt is what records the result in the entity, with the ETag the entity had when it was handed out).
+    /// </param>
     public async Task AttemptAsync(OutboxEntry entry, Submission? known = null, CancellationToken cancellationToken = default)
     {
         var submission = known ?? await store.GetAsync(entry.SubmissionId, cancellationToken);
@@ -41,8 +44,9 @@ public sealed class ResultDelivery(
         var giveUp = now - entry.InsertionTime > options.Value.Delivery.GiveUpAfter;
 
         DeliveryRound? round = null;
-        await store.UpdateAsync(submission, current =>
+        await store.UpdateAsync(submission, read =>
         {
+            var current = known is { } accepted && read.ReplyVersion < accepted.ReplyVersion ? AcceptedOnto(read, accepted) : read;
             if (current.ReplyVersion != entry.ReplyVersion) return null;
             round = DeliveryRound.Of(owed, current.Channels, outcomes, now, giveUp);
             if (outcomes.Count == 0) return current with { Delivery = round.State, Channels = round.Channels };
@@ -85,6 +89,29 @@ public sealed class ResultDelivery(
                 break;
         }
     }
+
+    // A result put_result accepted into its work message meets the entity as it is now (someone changed it since the
+    // pull: an operator, or a resubmission that retired it): the result and the pull's facts go onto it.
+    static Submission AcceptedOnto(Submission current, Submission accepted) => current with
+    {
+        Status = current.RetireReason == RetireReason.Operator ? current.Status : accepted.Status,
+        RetireReason = current.RetireReason == RetireReason.Operator ? current.RetireReason : accepted.RetireReason,
+        Reply = accepted.Reply,
+        ReplyVersion = accepted.ReplyVersion,
+        PullKey = accepted.PullKey,
+        Pulls = Math.Max(current.Pulls, accepted.Pulls),
+        GraderUser = accepted.GraderUser,
+        GraderAddress = accepted.GraderAddress,
+        PulledAt = accepted.PulledAt,
+        FirstPulledAt = current.FirstPulledAt ?? accepted.FirstPulledAt,
+        LeaseUntil = accepted.LeaseUntil,
+        GradedAt = accepted.GradedAt,
+        FinishedAt = current.FinishedAt ?? accepted.FinishedAt,
+        StatusAt = accepted.StatusAt,
+        Delivery = accepted.Delivery,
+        Channels = accepted.Channels,
+        History = SubmissionEvent.Append(current.History, accepted.History.LastOrDefault() ?? new(accepted.StatusAt, SubmissionEvent.Pulled, accepted.GraderUser, accepted.GraderAddress)),
+    };
 
     static string Channels(DeliveryRound round) =>
         string.Join(", ", round.Channels.Where(c => c.State == DeliveryState.Delivered).Select(c => DeliveryRound.Name(c.Channel)));

@@ -63,13 +63,13 @@ public sealed class PushDispatcher(
         }
         if (pulled is null) return PushOutcome.Empty;
 
-        // The pull hands out no message or count; the entity has both (and is read for nothing else).
-        var held = await store.GetAsync(pulled.Id, cancellationToken);
+        // The pull hands out no message or count; the hold it left has both.
+        var held = inflight.HandedOut(pulled.Id);
         if (held is null || held.PullKey != pulled.Key) return PushOutcome.Superseded;
         if (held.Pulls > MaxAttempts)
         {
             // Attempts used up without a POST of ours: an instance that died mid-push, or pull graders on this queue.
-            await handout.FailNowAsync(held, cancellationToken);
+            await handout.FailNowAsync(held, cancellationToken: cancellationToken);
             return PushOutcome.Failed;
         }
 
@@ -95,8 +95,8 @@ public sealed class PushDispatcher(
         var detail = $"push attempt {attempt} of {MaxAttempts} failed: {error}";
         if (attempt >= MaxAttempts)
         {
-            // The event rides on the failing write (same ETag), so it costs no storage call of its own.
-            await handout.FailNowAsync(held with { History = SubmissionEvent.Append(held.History, new(now, EventKind, Puller, detail)) }, cancellationToken);
+            // The event rides on the failing write, so it costs no storage call of its own.
+            await handout.FailNowAsync(held, new(now, EventKind, Puller, detail), cancellationToken);
             log.LogWarning("Push of submission {SubmissionId} on {Queue} failed ({Error}): attempt {Attempt} of {MaxAttempts}, the LMS gets the failure notice",
                 held.Id, held.Queue, error, attempt, MaxAttempts);
             return PushOutcome.Failed;
@@ -104,26 +104,20 @@ public sealed class PushDispatcher(
 
         var delay = Backoff(attempt);
         var work = catalog.WorkQueue(held.Queue);
-        UpdateReceipt hidden;
         try
         {
-            hidden = await work.HideAsync(held.MessageId!, held.PopReceipt!, delay, cancellationToken);
+            await work.HideAsync(held.MessageId!, held.PopReceipt!, delay, cancellationToken);
         }
         catch (Azure.RequestFailedException e) when (e.Status is 400 or 404)
         {
             return PushOutcome.Superseded; // the message was deleted (retired by an operator) or is someone else's now
         }
-        // Waiting for its next attempt, the submission is queued again: pending, no key, not in flight.
-        await store.UpdateAsync(held, current => current.PullKey != held.PullKey ? null : current with
+        // Waiting for its next attempt, the submission is queued again, not in flight; the attempt goes into its history.
+        inflight.Release(held.Id);
+        await store.UpdateAsync(held.Id, current => current with
         {
-            Status = SubmissionStatus.Pending,
-            PullKey = null,
-            PopReceipt = hidden.PopReceipt,
-            LeaseUntil = null,
-            StatusAt = now,
             History = SubmissionEvent.Append(current.History, new(now, EventKind, Puller, $"{detail}; next attempt in {delay.TotalSeconds:F0} s")),
         }, cancellationToken);
-        await inflight.ClearAsync(work.Name, held.Id, cancellationToken);
         log.LogWarning("Push of submission {SubmissionId} on {Queue} failed ({Error}): attempt {Attempt} of {MaxAttempts}, next in {Delay}",
             held.Id, held.Queue, error, attempt, MaxAttempts, delay);
         return PushOutcome.Retrying;

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Queues;
 using System.Globalization;
 using System.Threading.Channels;
@@ -6,21 +7,28 @@ using XQueue.Functions.Storage;
 namespace XQueue.Functions.Submissions;
 
 /// <summary>
-/// Moves backlog rows into a work queue as it drains, oldest first, until about a window waits: per row a
-/// work message with the id (never expiring, as submit sends it), then the row's delete. The entity is not
-/// touched; the pull that first receives a message for it binds that message. So a row moved twice (two
-/// instances at once, or a crash between send and delete) costs a dropped duplicate, never a second grader.
+/// Moves backlog rows into a work queue as it drains, oldest first, until about a window waits: a hundred rows at a
+/// time are claimed (one conditional transaction, so two instances never move the same rows), sent as the work
+/// messages they hold, and removed (one transaction). A row this instance sent but could not remove is removed
+/// before anything else, never sent again. A claim left by a refill that died is taken over once it has lapsed, and
+/// its rows are sent as the submission id alone: such a message may be a second copy, so the pull reads the
+/// submission and the holds before it hands it out (<see cref="Handout"/>).
 /// Callers for one queue share one run per instance. Runs start from an empty pull (synchronously), after
 /// pulls and spills (in the background, when the window is below half) and from the sweep.
 /// </summary>
-public sealed class BacklogRefill(QueueCatalog catalog, Backlog backlog, QueueLength queueLength, QueueWindow window, ILogger<BacklogRefill> log)
+public sealed class BacklogRefill(
+    QueueCatalog catalog, Backlog backlog, QueueLength queueLength, QueueWindow window, TimeProvider time, ILogger<BacklogRefill> log)
     : BackgroundService
 {
     const int MaxRowsPerQuery = 1000;
     const int BackgroundConcurrency = 4;
 
+    /// <summary>A claim this old belongs to a refill that died: sending a hundred messages takes a second or two.</summary>
+    static readonly TimeSpan ClaimLapse = TimeSpan.FromMinutes(1);
+
     readonly CancellationTokenSource stopping = new();
     readonly Dictionary<string, RefillRun> running = new(StringComparer.Ordinal);
+    readonly Dictionary<string, IReadOnlyList<long>> unremoved = new(StringComparer.Ordinal);
     readonly Channel<string> requested = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Fills the queue up to its window from the backlog.</summary>
@@ -113,48 +121,80 @@ public sealed class BacklogRefill(QueueCatalog catalog, Backlog backlog, QueueLe
     async Task<int> MoveAsync(string queueName, int? room, RefillRun run, CancellationToken cancellationToken)
     {
         var work = catalog.WorkQueue(queueName);
+        await RemoveSentAsync(work.Name, cancellationToken);
         var moved = 0;
         while (true)
         {
             var spills = window.Spills(queueName);
             var page = await backlog.OldestAsync(work.Name, Math.Clamp(room ?? window.Size, 1, MaxRowsPerQuery), cancellationToken);
-            if (page.Ids.Count == 0)
+            if (page.Rows.Count == 0)
             {
                 if (!page.More) window.BacklogCounted(queueName, 0, spills);
                 return moved;
             }
             room ??= window.Size - await queueLength.MessagesWaitingAsync(queueName, cancellationToken);
-            var batch = page.Ids.Take(Math.Max(0, room.Value)).ToList();
-            await MoveBatchAsync(work, queueName, batch, run, cancellationToken);
-            moved += batch.Count;
-            room -= batch.Count;
-            if (batch.Count == page.Ids.Count && !page.More)
+            var now = time.GetUtcNow();
+            var rows = page.Rows.Take(Math.Max(0, room.Value)).TakeWhile(row => row.ClaimedAt is not { } at || now - at > ClaimLapse).ToList();
+            foreach (var chunk in rows.Chunk(TableBatches.MaxActions))
+            {
+                if (!await MoveChunkAsync(work, queueName, chunk, run, cancellationToken)) return moved;
+                moved += chunk.Length;
+                room -= chunk.Length;
+            }
+            if (rows.Count == page.Rows.Count && !page.More)
             {
                 window.BacklogCounted(queueName, 0, spills);
                 return moved;
             }
-            if (room <= 0)
+            if (room <= 0 || rows.Count < page.Rows.Count)
             {
-                // Rows are left: let pulls here refill in the background, even if the spills were elsewhere.
-                window.BacklogSeen(queueName, page.Ids.Count - batch.Count);
+                // Rows are left (or another refill is moving the next ones): let pulls here refill in the background later.
+                window.BacklogSeen(queueName, page.Rows.Count - rows.Count);
                 return moved;
             }
         }
     }
 
-    // In order, one send at a time (the queue hands out roughly in send order); then the moved rows go in one
-    // transaction (the rows share the work queue's partition). A crash before it leaves rows whose messages were
-    // sent: a later refill sends them again, and the pull drops the second message as a stale duplicate.
-    async Task MoveBatchAsync(QueueClient work, string queueName, IReadOnlyList<long> ids, RefillRun run, CancellationToken cancellationToken)
+    // Claimed, then sent in order, one at a time (the queue hands out roughly in send order), then removed.
+    /// <returns>False when another refill claimed the rows first, or they could not be removed: the run stops.</returns>
+    async Task<bool> MoveChunkAsync(QueueClient work, string queueName, BacklogRow[] rows, RefillRun run, CancellationToken cancellationToken)
     {
-        foreach (var id in ids)
+        if (!await backlog.ClaimAsync(work.Name, rows, time.GetUtcNow(), cancellationToken)) return false;
+        foreach (var row in rows)
         {
-            await work.EnqueueAsync(id.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+            var text = row.ClaimedAt is null ? row.Message : row.Id.ToString(CultureInfo.InvariantCulture);
+            await work.EnqueueAsync(text, cancellationToken: cancellationToken);
             window.Sent(queueName);
             window.LeftBacklog(queueName);
             run.Moved();
         }
-        await backlog.RemoveAllAsync(work.Name, ids, cancellationToken);
+        try
+        {
+            await backlog.RemoveAllAsync(work.Name, rows.Select(row => row.Id), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e)
+        {
+            lock (unremoved) unremoved[work.Name] = [.. unremoved.GetValueOrDefault(work.Name) ?? [], .. rows.Select(row => row.Id)];
+            log.LogWarning(e, "Backlog rows of {Queue} were sent but not removed; the next refill removes them", queueName);
+            return false;
+        }
+    }
+
+    async Task RemoveSentAsync(string workQueue, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<long>? ids;
+        lock (unremoved) unremoved.Remove(workQueue, out ids);
+        if (ids is null) return;
+        try
+        {
+            await backlog.RemoveAllAsync(workQueue, ids, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            lock (unremoved) unremoved[workQueue] = [.. unremoved.GetValueOrDefault(workQueue) ?? [], .. ids];
+            throw;
+        }
     }
 
     sealed class RefillRun

@@ -5,6 +5,9 @@ using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
 
+/// <summary>A callback URL's latest submission, and the work message it was sent as (none while in the backlog).</summary>
+public sealed record LatestSubmission(long Id, string? MessageId, string? PopReceipt);
+
 /// <summary>
 /// The latest submission for each LMS callback URL (one URL = one learner on one problem), so a
 /// resubmission can retire the earlier one (legacy anti-flood rule) with a point read. The whole URL
@@ -18,18 +21,19 @@ public sealed class CallbackIndex(StorageAccount storage, StorageNames names)
     public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     /// <summary>
-    /// Makes <paramref name="submissionId"/> the latest for its URL and returns the one it replaces (null when
-    /// there was none). The first submission for a URL, the usual case, costs one insert; a resubmission an
-    /// insert that fails, a read and an ETag-conditional replace (read again if another submit got there first).
+    /// Makes <paramref name="latest"/> the latest for its URL and returns the one it replaces (null when there was
+    /// none). The first submission for a URL, the usual case, costs one insert; a resubmission an insert that fails,
+    /// a read and an ETag-conditional replace (read again if another submit got there first). The row keeps the work
+    /// message the submission was sent as, so a resubmission can take it off the queue.
     /// </summary>
-    public async Task<long?> ClaimAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)
+    public async Task<LatestSubmission?> ClaimAsync(string callbackUrl, LatestSubmission latest, CancellationToken cancellationToken = default)
     {
         var key = Key(callbackUrl);
         while (true)
         {
             try
             {
-                await table.AddEntityAsync(Row(key, submissionId), cancellationToken);
+                await table.AddEntityAsync(Row(key, latest), cancellationToken);
                 return null;
             }
             catch (Azure.RequestFailedException e) when (e.Status == 409)
@@ -37,13 +41,31 @@ public sealed class CallbackIndex(StorageAccount storage, StorageNames names)
                 // Taken: a resubmission (or a retention that has not forgotten the URL yet).
             }
             if (await table.FindAsync(key, RowKey, cancellationToken) is not { } current) continue;
-            var replaced = Row(key, submissionId);
+            var replaced = Row(key, latest);
             replaced.ETag = current.ETag;
-            if (await table.TryReplaceAsync(replaced, cancellationToken) is not null) return current.GetInt64("SubmissionId");
+            if (await table.TryReplaceAsync(replaced, cancellationToken) is not null)
+            {
+                return new LatestSubmission(current.GetInt64("SubmissionId") ?? 0, current.GetString("MessageId"), current.GetString("PopReceipt"));
+            }
         }
     }
 
-    static TableEntity Row(string key, long submissionId) => new(key, RowKey) { ["SubmissionId"] = submissionId };
+    /// <summary>The latest submission for the URL, when it is <paramref name="submissionId"/>: with the message it was sent as.</summary>
+    public async Task<LatestSubmission?> FindAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default) =>
+        await table.FindAsync(Key(callbackUrl), RowKey, cancellationToken) is { } row && row.GetInt64("SubmissionId") == submissionId
+            ? new LatestSubmission(submissionId, row.GetString("MessageId"), row.GetString("PopReceipt"))
+            : null;
+
+    static TableEntity Row(string key, LatestSubmission latest)
+    {
+        var row = new TableEntity(key, RowKey) { ["SubmissionId"] = latest.Id };
+        if (latest is { MessageId: { } messageId, PopReceipt: { } popReceipt })
+        {
+            row["MessageId"] = messageId;
+            row["PopReceipt"] = popReceipt;
+        }
+        return row;
+    }
 
     /// <summary>Drops the entry when it still names <paramref name="submissionId"/> (retention).</summary>
     public async Task ForgetAsync(string callbackUrl, long submissionId, CancellationToken cancellationToken = default)

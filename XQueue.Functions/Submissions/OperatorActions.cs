@@ -38,9 +38,9 @@ public sealed class OperatorActions(
         return outcome;
     }
 
-    // Only failed → pending (the edx-submissions admin's rule). The work message is sent first and the
-    // submission then names it: if the second write never happens, the pull drops the message because the
-    // submission is still failed. Pulls restart at 0, or the first pull would fail it again.
+    // Only failed → pending (the edx-submissions admin's rule). The submission is marked pending first, then a work
+    // message carries it as it now is; if that send fails, it is marked failed again. Its pulls restart with the new
+    // message, whose dequeue count is what the poison rule reads.
     async Task<ActionOutcome> ResetAsync(Submission s, string actor, CancellationToken cancellationToken)
     {
         if (s.Status != SubmissionStatus.Failed)
@@ -50,14 +50,10 @@ public sealed class OperatorActions(
             return new(s.Id, false, $"is {s.Status.ToWire()}: only failed submissions can be reset to pending");
         }
         if (!catalog.Contains(s.Queue)) return new(s.Id, false, $"queue '{s.Queue}' is no longer declared");
-        var work = catalog.WorkQueue(s.Queue);
-        var sent = await work.EnqueueAsync(s.Id.ToString(), cancellationToken: cancellationToken);
         var now = time.GetUtcNow();
-        var stored = await ChangeAsync(s, current => current.Status != SubmissionStatus.Failed ? null : current with
+        var pending = await ChangeAsync(s, current => current.Status != SubmissionStatus.Failed ? null : current with
         {
             Status = SubmissionStatus.Pending,
-            MessageId = sent.MessageId,
-            PopReceipt = sent.PopReceipt,
             Pulls = 0,
             PullKey = null,
             LeaseUntil = null,
@@ -66,10 +62,18 @@ public sealed class OperatorActions(
             StatusAt = now,
             History = SubmissionEvent.Append(current.History, new(now, SubmissionEvent.Operator, actor, "reset to pending")),
         }, cancellationToken);
-        if (stored is null)
+        if (pending is null) return new(s.Id, false, "changed while being reset (no longer failed)");
+        try
         {
-            await work.TryDeleteAsync(sent.MessageId, sent.PopReceipt, cancellationToken);
-            return new(s.Id, false, "changed while being reset (no longer failed)");
+            await catalog.WorkQueue(s.Queue).EnqueueAsync(WorkMessage.ForSubmission(pending), cancellationToken: cancellationToken);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            await store.UpdateAsync(pending, current => current.Status != SubmissionStatus.Pending ? null : current with
+            {
+                Status = SubmissionStatus.Failed, FinishedAt = now, StatusAt = time.GetUtcNow(),
+            }, CancellationToken.None);
+            throw;
         }
         window.Sent(s.Queue);
         await failed.RemoveAsync(s.Id, cancellationToken);
@@ -136,22 +140,37 @@ public sealed class OperatorActions(
         return new(s.Id, true, $"deleted (was {s.Status.ToWire()})");
     }
 
-    // Takes an unfinished submission off its queue: work message (or backlog row), in-flight mark, failed row.
-    // A message whose receipt is stale is left; the pull drops it, since the submission is finished or gone.
+    // Takes an unfinished submission off its queue: its work message (through the receipt a hold has, or the one it was
+    // sent with, while no grader has taken it) or its backlog row, its hold, its failed row. A message that cannot be
+    // deleted (its receipt is stale) is left: the end is shared with every instance, and the pull drops the message.
     async Task ReleaseAsync(Submission s, CancellationToken cancellationToken)
     {
         if (s.Status == SubmissionStatus.Failed) await failed.RemoveAsync(s.Id, cancellationToken);
         if (s.Status.IsFinished() || !catalog.Contains(s.Queue)) return;
         var work = catalog.WorkQueue(s.Queue);
+        inflight.Retired(work.Name, s.Id, shared: false);
+        var gone = false;
         try
         {
-            if (s is { MessageId: { } messageId, PopReceipt: { } popReceipt }) await work.TryDeleteAsync(messageId, popReceipt, cancellationToken);
-            else if (await backlog.RemoveAsync(work.Name, s.Id, cancellationToken)) window.LeftBacklog(s.Queue);
-            await inflight.ClearAsync(work.Name, s.Id, cancellationToken);
+            if (await inflight.FindAsync(s.Id, cancellationToken: cancellationToken) is { } hold)
+            {
+                gone = await work.TryDeleteAsync(hold.MessageId, hold.Receipt, cancellationToken);
+                await inflight.ClearAsync(work.Name, s.Id, cancellationToken);
+            }
+            else if (await callbacks.FindAsync(s.CallbackUrl, s.Id, cancellationToken) is { MessageId: { } messageId, PopReceipt: { } popReceipt })
+            {
+                gone = await work.TryDeleteAsync(messageId, popReceipt, cancellationToken);
+            }
+            else if (await backlog.RemoveAsync(work.Name, s.Id, cancellationToken))
+            {
+                window.LeftBacklog(s.Queue);
+                gone = true;
+            }
         }
         catch (Azure.RequestFailedException e)
         {
             log.LogInformation("Work message of submission {SubmissionId} left for the pull path to drop ({Status})", s.Id, e.Status);
         }
+        if (!gone) inflight.Retired(work.Name, s.Id, shared: true);
     }
 }

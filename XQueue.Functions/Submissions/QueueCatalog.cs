@@ -24,6 +24,9 @@ public sealed class QueueCatalog
 
     public bool Contains(string queueName) => workQueues.ContainsKey(queueName);
 
+    /// <summary>The XQueue name whose work the Storage Queue <paramref name="workQueue"/> holds; null for none declared.</summary>
+    public string? QueueOfWorkQueue(string workQueue) => workQueues.FirstOrDefault(q => q.Value.Name == workQueue).Key;
+
     public QueueClient WorkQueue(string queueName) => workQueues[queueName];
 
     public TimeSpan ProcessingDelay(string queueName) => Options.ProcessingDelayOf(queueName);

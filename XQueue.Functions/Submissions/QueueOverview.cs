@@ -51,7 +51,7 @@ public sealed class QueueOverview(
         // The queue holds the oldest waiting submissions; the backlog only newer ones (first come, first served).
         var peeked = (await head).Value;
         var backlogIds = (await backlogHead).Ids;
-        long? oldest = peeked.Length > 0 && long.TryParse(peeked[0].Body.ToString(), out var id) ? id : backlogIds.Count > 0 ? backlogIds[0] : null;
+        long? oldest = (peeked.Length > 0 ? WorkMessage.Read(peeked[0].Body.ToString())?.Id : null) ?? (backlogIds.Count > 0 ? backlogIds[0] : null);
         TimeSpan? age = waiting > 0 && oldest is { } o ? time.GetUtcNow() - SubmissionId.IssuedAt(o) : null;
         return new QueueFigures(queue, waiting, inFlight, 0, 0, 0, age, backlogged);
     }

@@ -1,6 +1,10 @@
-using XQueue.Functions.Storage;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
+using Azure.Storage.Queues;
+using XQueue.Functions.Delivery;
+using XQueue.Functions.Metrics;
+using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
 
@@ -13,16 +17,98 @@ public enum ResultOutcome
 }
 
 /// <summary>
-/// put_result: checks id and key, records the reply with its delivery obligation, releases the work
-/// message, and returns at once — the LMS is called by Delivery, never while the grader waits.
-/// A repeated put_result with the same key amends the result and is delivered again (legacy behaviour).
+/// put_result: checks the key against the hold it was made for, and turns the held work message into the result
+/// (<see cref="WorkMessage.ForResult"/>) with one update, made with the hold's receipt: that update is both the
+/// proof that the grader still holds the lease and the durable promise to deliver. The grader is answered at once;
+/// the LMS is called by Delivery, which records the result in the submission's entity. Results that cannot travel
+/// that way (score-event or push queues, a reply too large for a message, a key whose hold has ended, such as a
+/// repeated put_result after delivery, which amends the result as in the original) are recorded in the entity first.
 /// </summary>
 public sealed class ResultIntake(
-    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, ResultRecorder results, ILogger<ResultIntake> log)
+    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ResultRecorder results, ChannelSender channels,
+    DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, XQueueMetrics metrics, TimeProvider time, ILogger<ResultIntake> log)
 {
     /// <param name="mayGrade">Whether the caller may grade a given queue: put_result checks the submission's own queue.</param>
     public async Task<ResultOutcome> AcceptAsync(
         long id, string key, string reply, Func<string, bool> mayGrade, CancellationToken cancellationToken = default)
+    {
+        // Later looks read the other instances' holds afresh (one may have handed the submission out, or moved its
+        // message on, a moment ago) and the entity (a result delivered already may be amended, as in the original).
+        for (var look = 0; ; look++)
+        {
+            var hold = await inflight.FindAsync(id, look, cancellationToken);
+            if (hold is not null && keys.Matches(key, id, hold.MessageId, hold.KeyReceipt))
+            {
+                if (!mayGrade(catalog.QueueOfWorkQueue(hold.Queue) ?? "")) return ResultOutcome.NotAllowed;
+                if (await AcceptHeldAsync(hold, key, reply, cancellationToken) is { } outcome) return outcome;
+            }
+            if (look == 0) continue;
+            var recorded = await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
+            if (recorded != ResultOutcome.WrongKey || look + 1 >= InflightIndex.Looks) return recorded;
+        }
+    }
+
+    async Task<ResultOutcome?> AcceptHeldAsync(Hold hold, string key, string reply, CancellationToken cancellationToken)
+    {
+        // Handed out by another instance: its pull's facts come from the hold it published.
+        var handed = inflight.HandedOut(hold.Id) ?? (await store.GetAsync(hold.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null);
+        if (handed is null) return ResultOutcome.NoSuchSubmission;
+        var work = catalog.WorkQueue(handed.Queue);
+        var now = time.GetUtcNow();
+        var version = Math.Max(handed.ReplyVersion + 1, now.ToUnixTimeMilliseconds());
+        var accepted = handed with
+        {
+            Status = SubmissionStatus.Retired,
+            RetireReason = RetireReason.Graded,
+            PullKey = key,
+            Reply = await store.StoreTextAsync(hold.Id, $"reply-{version}", reply, cancellationToken),
+            ReplyVersion = version,
+            GradedAt = now,
+            FinishedAt = now,
+            StatusAt = now,
+            Delivery = DeliveryState.Pending,
+            Channels = [],
+        };
+        var text = channels.ChannelsFor(handed.Queue) is [DeliveryChannel.Callback] ? WorkMessage.ForResult(accepted) : null;
+        if (text is null) return await RecordAsync(work, hold, accepted, reply, cancellationToken);
+        try
+        {
+            var moved = (await work.UpdateMessageAsync(hold.MessageId, hold.Receipt, text, outbox.AttemptLease, cancellationToken)).Value;
+            inflight.Moved(hold, moved.PopReceipt, moved.NextVisibleOn, accepted);
+            worker.StartSoon(new OutboxEntry(hold.Id, version, hold.MessageId, moved.PopReceipt, now, work.Name), accepted);
+        }
+        catch (RequestFailedException e) when (e.Status is 400 or 404)
+        {
+            return null; // the receipt moved on: another instance extended or answered it, or the lease ran out
+        }
+        counts.Finished(accepted.Queue, accepted.Status, accepted.RetireReason);
+        metrics.Recorded(handed, accepted);
+        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", hold.Id, version);
+        return ResultOutcome.Accepted;
+    }
+
+    // The entity records the result (with the pull's facts) and the outbox the promise; then the work message goes.
+    async Task<ResultOutcome?> RecordAsync(QueueClient work, Hold hold, Submission accepted, string reply, CancellationToken cancellationToken)
+    {
+        while (await store.GetAsync(hold.Id, cancellationToken) is { } current)
+        {
+            var stored = await results.RecordAsync(current with
+            {
+                PullKey = accepted.PullKey, Pulls = accepted.Pulls, GraderUser = accepted.GraderUser, GraderAddress = accepted.GraderAddress,
+                PulledAt = accepted.PulledAt, FirstPulledAt = accepted.FirstPulledAt, LeaseUntil = accepted.LeaseUntil,
+                History = accepted.History,
+            }, reply, SubmissionStatus.Retired, cancellationToken);
+            if (stored is null) continue;
+            await work.TryDeleteAsync(hold.MessageId, hold.Receipt, cancellationToken);
+            await inflight.ClearAsync(hold.Queue, hold.Id, cancellationToken);
+            log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", hold.Id, stored.ReplyVersion);
+            return ResultOutcome.Accepted;
+        }
+        return ResultOutcome.NoSuchSubmission;
+    }
+
+    // No hold the key was made for: the result may amend one delivered already (the entity keeps the key), as in the original.
+    async Task<ResultOutcome> AcceptRecordedAsync(long id, string key, string reply, Func<string, bool> mayGrade, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -30,31 +116,11 @@ public sealed class ResultIntake(
             if (submission is null) return ResultOutcome.NoSuchSubmission;
             if (!KeyMatches(submission.PullKey, key)) return ResultOutcome.WrongKey;
             if (!mayGrade(submission.Queue)) return ResultOutcome.NotAllowed;
-
-            var stored = await results.RecordAsync(submission, reply, SubmissionStatus.Retired, cancellationToken);
-            if (stored is null) continue;
-
-            await ReleaseAsync(submission, cancellationToken);
-            log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", id, stored.ReplyVersion);
-            return ResultOutcome.Accepted;
-        }
-    }
-
-    // The result is durable by now, so the grader is told "accepted" even if this cleanup fails:
-    // a message left behind reappears after the delay and is dropped because the submission is retired.
-    async Task ReleaseAsync(Submission submission, CancellationToken cancellationToken)
-    {
-        if (!catalog.Contains(submission.Queue) || submission is not { MessageId: { } messageId, PopReceipt: { } popReceipt }) return;
-        var work = catalog.WorkQueue(submission.Queue);
-        try
-        {
-            await Task.WhenAll(
-                work.TryDeleteAsync(messageId, popReceipt, cancellationToken),
-                inflight.ClearAsync(work.Name, submission.Id, cancellationToken));
-        }
-        catch (Azure.RequestFailedException e)
-        {
-            log.LogWarning(e, "Could not release the work message of submission {SubmissionId}; the pull path drops it later", submission.Id);
+            if (await results.RecordAsync(submission, reply, SubmissionStatus.Retired, cancellationToken) is { } stored)
+            {
+                log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", id, stored.ReplyVersion);
+                return ResultOutcome.Accepted;
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using XQueue.Functions.Metrics;
@@ -11,11 +12,11 @@ public sealed record NewSubmission(
 public sealed record SubmittedFile(string Name, BinaryData Content, string? ContentType);
 
 /// <summary>
-/// Stores a submission so that it is durable before the LMS hears "queued": files, then the work
-/// message, then the entity naming that message. Beyond the queue's window (<see cref="QueueWindow"/>)
-/// the backlog row takes the message's place and the entity names no message yet. A crash between those
-/// writes leaves only pieces the pull path recognises and drops (a message or row without an entity),
-/// never an acknowledged loss.
+/// Stores a submission so that it is durable before the LMS hears "queued": files, then the entity (the record, and
+/// the id's uniqueness check), then the work message carrying the submission whole (<see cref="WorkMessage"/>).
+/// Beyond the queue's window (<see cref="QueueWindow"/>) a backlog row holds that message until a refill sends it.
+/// Last, the callback index is claimed, which retires an earlier unfinished submission for the same callback URL.
+/// A message never names a submission that was not stored; a submit refused between the writes removes its entity.
 /// </summary>
 public sealed class SubmissionIntake(
     SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, InflightIndex inflight, Backlog backlog,
@@ -24,11 +25,12 @@ public sealed class SubmissionIntake(
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
     public async Task<(long Id, int QueueLength)> AcceptAsync(NewSubmission request, CancellationToken cancellationToken = default)
     {
-        var submission = await StoreAsync(request, cancellationToken);
+        var (submission, message) = await StoreAsync(request, cancellationToken);
         metrics.Received(submission);
-        await RetireEarlierAsync(submission, await callbacks.ClaimAsync(submission.CallbackUrl, submission.Id, cancellationToken), cancellationToken);
+        var earlier = await callbacks.ClaimAsync(submission.CallbackUrl, new(submission.Id, message?.MessageId, message?.PopReceipt), cancellationToken);
+        await RetireEarlierAsync(submission, earlier, cancellationToken);
         log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files (in the backlog: {Backlogged})",
-            submission.Id, submission.Queue, submission.Files.Count, submission.MessageId is null);
+            submission.Id, submission.Queue, submission.Files.Count, message is null);
         var length = await queueLength.WaitingAsync(request.Queue, cancellationToken);
         // The count just read may show a drained window; graders may pull on other instances, which do not
         // know of this instance's spills.
@@ -36,7 +38,10 @@ public sealed class SubmissionIntake(
         return (submission.Id, length);
     }
 
-    async Task<Submission> StoreAsync(NewSubmission request, CancellationToken cancellationToken)
+    // The entity first (the durable record; its insert is also the id's uniqueness check), then the work message
+    // carrying the submission whole (or the backlog row, beyond the window): a message never names a submission that
+    // was not stored. The message carries the entity's ETag, so the result is written without reading it first.
+    async Task<(Submission Stored, SendReceipt? Message)> StoreAsync(NewSubmission request, CancellationToken cancellationToken)
     {
         var work = catalog.WorkQueue(request.Queue);
         while (true)
@@ -54,54 +59,72 @@ public sealed class SubmissionIntake(
                 await store.UploadFileAsync(blobName, file.Content, file.ContentType, cancellationToken);
                 files[file.Name] = blobName;
             }
-            var body = await store.StoreTextAsync(id, $"body-{attempt}", request.Body, cancellationToken);
-            var spill = window.ShouldSpill(request.Queue);
-            SendReceipt? message = null;
-            if (spill)
-            {
-                window.Spilling(request.Queue);
-                // Taken by a row still waiting: same millisecond and same random bits; draw again.
-                if (!await backlog.TryAddAsync(work.Name, id, cancellationToken)) continue;
-            }
-            else
-            {
-                message = await work.EnqueueAsync(id.ToString(), cancellationToken: cancellationToken);
-            }
             var submission = new Submission
             {
                 Id = id,
                 Queue = request.Queue,
                 Header = request.Header,
                 CallbackUrl = request.CallbackUrl,
-                Body = body,
+                Body = await store.StoreTextAsync(id, $"body-{attempt}", request.Body, cancellationToken),
                 Files = files,
                 Submitter = request.Submitter,
-                MessageId = message?.MessageId,
-                PopReceipt = message?.PopReceipt,
                 ReceivedAt = now,
                 StatusAt = now,
             };
-            if (await store.TryInsertAsync(submission, cancellationToken))
-            {
-                if (message is not null) window.Sent(request.Queue);
-                return submission;
-            }
+            // Same millisecond and same random bits as another submission: draw again.
+            if (await store.TryInsertAsync(submission, cancellationToken) is not { } etag) continue;
+            submission = submission with { ETag = etag };
 
-            // Same millisecond and same random bits as another submission: undo and draw again.
-            if (message is not null) await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
-            else await RemoveFromBacklogAsync(work, request.Queue, id, cancellationToken);
+            try
+            {
+                return (submission, await SendAsync(work, submission, cancellationToken));
+            }
+            catch (RequestFailedException)
+            {
+                // The LMS hears of a failure, so the entity must not linger as a queued submission nobody will grade.
+                // (Should the message have landed after all, it carries the submission: it is graded and delivered,
+                // and the LMS ignores a result for a submit it saw fail.)
+                await ForgetAsync(submission);
+                throw;
+            }
+        }
+    }
+
+    async Task<SendReceipt?> SendAsync(QueueClient work, Submission submission, CancellationToken cancellationToken)
+    {
+        var text = WorkMessage.ForSubmission(submission);
+        if (window.ShouldSpill(submission.Queue))
+        {
+            window.Spilling(submission.Queue);
+            await backlog.AddAsync(work.Name, submission.Id, text, cancellationToken);
+            return null;
+        }
+        var message = await work.EnqueueAsync(text, cancellationToken: cancellationToken);
+        window.Sent(submission.Queue);
+        return message;
+    }
+
+    async Task ForgetAsync(Submission submission)
+    {
+        try
+        {
+            await store.DeleteAsync(submission, CancellationToken.None);
+        }
+        catch (RequestFailedException e)
+        {
+            log.LogWarning(e, "Submission {SubmissionId} was refused but its entity could not be removed; it stays queued until an operator retires it", submission.Id);
         }
     }
 
     // Legacy anti-flood rule: a new submission for the same callback URL (same learner, same problem)
     // retires the earlier unfinished one, so graders never spend time on an answer the LMS no longer awaits.
-    async Task RetireEarlierAsync(Submission submission, long? earlierId, CancellationToken cancellationToken)
+    async Task RetireEarlierAsync(Submission submission, LatestSubmission? earlier, CancellationToken cancellationToken)
     {
-        if (earlierId is not { } id || id == submission.Id) return;
+        if (earlier is null || earlier.Id == submission.Id) return;
 
         var now = time.GetUtcNow();
         Submission? before = null;
-        var retired = await store.UpdateAsync(id, current =>
+        var retired = await store.UpdateAsync(earlier.Id, current =>
         {
             before = current;
             return current.Status.IsFinished() ? null : current with
@@ -118,23 +141,22 @@ public sealed class SubmissionIntake(
         if (catalog.Contains(before.Queue))
         {
             var work = catalog.WorkQueue(before.Queue);
-            if (before is { MessageId: { } messageId, PopReceipt: { } popReceipt })
-            {
-                await work.TryDeleteAsync(messageId, popReceipt, cancellationToken);
-                await inflight.ClearAsync(work.Name, before.Id, cancellationToken);
-            }
-            else
-            {
-                // Still in the backlog (no message bound yet). If a refill moved it meanwhile, the pull drops
-                // that message, because the submission is retired.
-                await RemoveFromBacklogAsync(work, before.Queue, before.Id, cancellationToken);
-            }
+            // Its message, if no grader has taken it since (else the receipt is stale and the message stays: every
+            // instance learns of the end, so the pull drops it when it comes back, and a grader holding it may still
+            // answer, as in the original).
+            inflight.Retired(work.Name, before.Id, shared: false);
+            var gone = earlier is { MessageId: { } messageId, PopReceipt: { } popReceipt }
+                ? await work.TryDeleteAsync(messageId, popReceipt, cancellationToken)
+                : await RemoveFromBacklogAsync(work, before.Queue, before.Id, cancellationToken);
+            if (!gone) inflight.Retired(work.Name, before.Id, shared: true);
         }
         log.LogInformation("Submission {SubmissionId} superseded by {NewSubmissionId}", before.Id, submission.Id);
     }
 
-    async Task RemoveFromBacklogAsync(QueueClient work, string queueName, long id, CancellationToken cancellationToken)
+    async Task<bool> RemoveFromBacklogAsync(QueueClient work, string queueName, long id, CancellationToken cancellationToken)
     {
-        if (await backlog.RemoveAsync(work.Name, id, cancellationToken)) window.LeftBacklog(queueName);
+        if (!await backlog.RemoveAsync(work.Name, id, cancellationToken)) return false;
+        window.LeftBacklog(queueName);
+        return true;
     }
 }

@@ -9,6 +9,8 @@ public static class SubmissionServices
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<CallbackIndex>();
+        services.AddSingleton<InflightRows>();
+        services.AddSingleton<PullKeys>();
         services.AddSingleton<InflightIndex>();
         services.AddHostedService(provider => provider.GetRequiredService<InflightIndex>());
         services.AddSingleton<Backlog>();

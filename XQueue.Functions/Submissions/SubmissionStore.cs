@@ -28,17 +28,17 @@ public sealed class SubmissionStore(StorageAccount storage, StorageNames names)
         return entity is null ? null : SubmissionEntity.FromEntity(entity);
     }
 
-    /// <summary>False when the id is already taken (the caller draws another).</summary>
-    public async Task<bool> TryInsertAsync(Submission submission, CancellationToken cancellationToken = default)
+    /// <returns>The new entity's ETag; null when the id is already taken (the caller draws another).</returns>
+    public async Task<string?> TryInsertAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         try
         {
-            await table.AddEntityAsync(SubmissionEntity.ToEntity(submission), cancellationToken);
-            return true;
+            var response = await table.AddEntityAsync(SubmissionEntity.ToEntity(submission), cancellationToken);
+            return response.Headers.ETag?.ToString();
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            return null;
         }
     }
 
