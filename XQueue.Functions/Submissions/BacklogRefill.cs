@@ -20,7 +20,7 @@ public sealed class BacklogRefill(
     QueueCatalog catalog, Backlog backlog, QueueLength queueLength, QueueWindow window, TimeProvider time, ILogger<BacklogRefill> log)
     : BackgroundService
 {
-    const int MaxRowsPerQuery = 1000;
+    const int MaxRowsPerQuery = TableBatches.MaxActions;
     const int BackgroundConcurrency = 4;
 
     /// <summary>A claim this old belongs to a refill that died: sending a hundred messages takes a second or two.</summary>

@@ -5,11 +5,13 @@ namespace XQueue.Functions.Submissions;
 
 /// <summary>
 /// get_submission and get_submissions: one receive of up to n work messages with visibility = the processing
-/// delay (so an unanswered pull reappears by itself), each handed out by <see cref="Handout"/>, all at once.
+/// delay (so an unanswered pull reappears by itself), each handed out by <see cref="Handout"/>, all at once. A single
+/// pull takes the next message another receive brought in ahead (<see cref="WorkPrefetch"/>) when there is one.
 /// With a wait (long-poll) the queue is looked at again whenever this instance announces work on it
 /// (<see cref="WorkArrivals"/>) and every <c>XQueue:LongPoll:Recheck</c>, until something is handed out.
 /// </summary>
-public sealed class GraderPulls(QueueCatalog catalog, Handout handout, QueueWindow window, BacklogRefill refill, WorkArrivals arrivals, TimeProvider time)
+public sealed class GraderPulls(
+    QueueCatalog catalog, Handout handout, QueueWindow window, BacklogRefill refill, WorkArrivals arrivals, WorkPrefetch prefetch, TimeProvider time)
 {
     /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
@@ -73,20 +75,29 @@ public sealed class GraderPulls(QueueCatalog catalog, Handout handout, QueueWind
         var handed = new List<PulledSubmission>();
         SubmissionUnreadableException? unreadable = null;
         var budget = count + StaleMessagesPerLook;
+        prefetch.Pulled(work.Name);
         while (handed.Count == 0 && budget > 0)
         {
-            var messages = await work.LeaseAsync(Math.Min(count, budget), delay, cancellationToken);
-            if (messages.Length == 0)
+            var wanted = Math.Min(count, budget);
+            var messages = prefetch.Take(work.Name, wanted);
+            if (messages.Count == 0)
             {
-                // The window ran dry before a background refill caught up, or another instance spilled:
-                // move some in now rather than tell the grader the queue is empty. Once per look.
-                if (!refillWhenEmpty || !window.MayHaveBacklog(queueName)) break;
-                refillWhenEmpty = false;
-                if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
-                continue;
+                var ahead = count == 1 ? prefetch.Ahead(work.Name) : 0;
+                var received = await work.LeaseAsync(wanted + ahead, ahead > 0 ? delay + WorkPrefetch.Slack : delay, cancellationToken);
+                if (received.Length == 0)
+                {
+                    // The window ran dry before a background refill caught up, or another instance spilled:
+                    // move some in now rather than tell the grader the queue is empty. Once per look.
+                    if (!refillWhenEmpty || !window.MayHaveBacklog(queueName)) break;
+                    refillWhenEmpty = false;
+                    if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
+                    continue;
+                }
+                foreach (var _ in received) window.Received(queueName);
+                messages = received[..Math.Min(wanted, received.Length)];
+                prefetch.Keep(work, received.Skip(wanted));
             }
-            budget -= messages.Length;
-            foreach (var _ in messages) window.Received(queueName);
+            budget -= messages.Count;
 
             var binds = messages.Select(message => handout.BindAsync(work, message, grader, cancellationToken)).ToList();
             foreach (var bind in binds)

@@ -46,7 +46,7 @@ public sealed class Handout(
             await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return null;
         }
-        var pulls = (int)message.DequeueCount;
+        var pulls = (int)message.DequeueCount - content.Skipped; // receives that handed it out
         if (pulls - 1 > catalog.Options.MaxFailures)
         {
             await FailAsync(work, submission with { MessageId = message.MessageId, PopReceipt = message.PopReceipt, Pulls = pulls - 1 }, null, cancellationToken);

@@ -31,7 +31,7 @@ public sealed class SubmissionIntake(
         await RetireEarlierAsync(submission, earlier, cancellationToken);
         log.LogInformation("Submission {SubmissionId} queued on {Queue} with {FileCount} files (in the backlog: {Backlogged})",
             submission.Id, submission.Queue, submission.Files.Count, message is null);
-        var length = await queueLength.WaitingAsync(request.Queue, cancellationToken);
+        var length = await queueLength.PositionAsync(request.Queue, cancellationToken);
         // The count just read may show a drained window; graders may pull on other instances, which do not
         // know of this instance's spills.
         refill.RefillIfLow(request.Queue);

@@ -23,6 +23,8 @@ public static class SubmissionServices
         services.AddSingleton<CallbackTargets>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<Handout>();
+        services.AddSingleton<WorkPrefetch>();
+        services.AddHostedService(provider => provider.GetRequiredService<WorkPrefetch>());
         services.AddSingleton<GraderPulls>();
         services.AddSingleton<ResultRecorder>();
         services.AddSingleton<ResultIntake>();
