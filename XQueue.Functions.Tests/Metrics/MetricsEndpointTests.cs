@@ -15,9 +15,9 @@ public sealed class MetricsEndpointTests
     {
         await using var rig = await MetricsRig.StartAsync(new() { ["XQueue:ProcessingDelay"] = "00:00:30", ["XQueue:MaxFailures"] = "3" });
         await rig.SubmitAsync(1, "graded", "print(1)");
-        await Task.Delay(300); // waits in the queue at least this long
+        await Task.Delay(350); // waits in the queue at least 300 ms (a timer may fire a millisecond early)
         var pull = await Pull.NextAsync(rig.Grading.Watcher);
-        await Task.Delay(400); // and is graded in at least this long
+        await Task.Delay(450); // and is graded in at least 400 ms
         Assert.Equal(0, (await rig.Grading.Watcher.PutResultAsync(pull!.Header, Pull.Result(true, 1, "ok")))!.ReturnCode);
         Assert.Single(await rig.Grading.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10)));
         await rig.SubmitAsync(2, "waiting", "print(2)");

@@ -6,10 +6,11 @@ using XQueue.Functions.Storage;
 namespace XQueue.Functions.Submissions;
 
 /// <summary>
-/// A submission waiting in the backlog: its id, the work message it will be sent as, and when a refill claimed the
-/// row to send it (null until one does; a claim that stays means that refill died before it removed the row).
+/// A submission waiting in the backlog: its id, the work message it will be sent as, when a refill claimed the row to
+/// send it (null until one does; a claim that stays means that refill died before it removed the row), and where the
+/// row is (its partition and ETag).
 /// </summary>
-public sealed record BacklogRow(long Id, string Message, DateTimeOffset? ClaimedAt, ETag ETag);
+public sealed record BacklogRow(long Id, string Message, DateTimeOffset? ClaimedAt, string Partition, ETag ETag);
 
 /// <summary>The oldest backlog rows, and whether more may follow them.</summary>
 public sealed record BacklogPage(IReadOnlyList<BacklogRow> Rows, bool More)
@@ -18,9 +19,11 @@ public sealed record BacklogPage(IReadOnlyList<BacklogRow> Rows, bool More)
 }
 
 /// <summary>
-/// Submissions waiting beyond their work queue's window (<see cref="QueueWindow"/>): one partition per work
-/// queue, one row per submission, keyed so that ascending RowKey is ascending id, i.e. submission order.
-/// A row holds the work message its submission will be sent as; its entity was written before it.
+/// Submissions waiting beyond their work queue's window (<see cref="QueueWindow"/>), one row each, holding the work
+/// message its submission will be sent as (its entity was written before it). A work queue's rows are spread over one
+/// partition per second of submission, keyed so that ascending keys are submission order: the oldest rows are one
+/// range query away, a transaction takes a partition's rows, and no partition grows with the backlog (the emulator
+/// finds a row by scanning its partition, so one partition of thousands made every refill stall it).
 /// </summary>
 public sealed class Backlog(StorageAccount storage, StorageNames names)
 {
@@ -34,42 +37,43 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
     /// </summary>
     public Task AddAsync(string workQueue, long id, string message, CancellationToken cancellationToken = default)
     {
-        var row = new TableEntity(workQueue, RowKey(id));
+        var row = new TableEntity(PartitionOf(workQueue, id), RowKey(id));
         if (message.Length <= MaxMessageChars) row["Message"] = message;
         return table.AddEntityAsync(row, cancellationToken);
     }
 
-    /// <summary>Removes the rows of ids just moved into the queue: one transaction per hundred rows.</summary>
-    public Task RemoveAllAsync(string workQueue, IEnumerable<long> ids, CancellationToken cancellationToken = default) =>
-        table.DeleteAllAsync(ids.Select(id => new TableEntity(workQueue, RowKey(id))), cancellationToken);
+    /// <summary>Removes rows just moved into the queue: one transaction per partition and hundred rows.</summary>
+    public Task RemoveAllAsync(IEnumerable<BacklogRow> rows, CancellationToken cancellationToken = default) =>
+        table.DeleteAllAsync(rows.Select(row => new TableEntity(row.Partition, RowKey(row.Id))), cancellationToken);
 
     /// <returns>False when the row is gone already (moved by another refill, or never written).</returns>
     public Task<bool> RemoveAsync(string workQueue, long id, CancellationToken cancellationToken = default) =>
-        table.DeleteIfExistsAsync(workQueue, RowKey(id), cancellationToken: cancellationToken);
+        table.DeleteIfExistsAsync(PartitionOf(workQueue, id), RowKey(id), cancellationToken: cancellationToken);
 
     /// <summary>The oldest waiting rows, first come first: one query, whatever the backlog's size.</summary>
     public async Task<BacklogPage> OldestAsync(string workQueue, int top, CancellationToken cancellationToken = default)
     {
-        var page = await table.QueryPageAsync(Partition(workQueue), top, select: ["Message", "Claimed"], cancellationToken: cancellationToken);
+        var page = await table.QueryPageAsync(Rows(workQueue), top, select: ["Message", "Claimed"], cancellationToken: cancellationToken);
         var rows = page.Entities.Select(row =>
         {
             var id = long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture);
-            return new BacklogRow(id, row.GetString("Message") ?? id.ToString(CultureInfo.InvariantCulture), row.GetDateTimeOffset("Claimed"), row.ETag);
+            var message = row.GetString("Message") ?? id.ToString(CultureInfo.InvariantCulture);
+            return new BacklogRow(id, message, row.GetDateTimeOffset("Claimed"), row.PartitionKey, row.ETag);
         }).ToList();
         return new BacklogPage(rows, page.Continuation is not null || rows.Count >= top);
     }
 
     /// <summary>
-    /// Marks up to a hundred rows as being sent, each only if unchanged since it was read: one transaction, so two
-    /// refills cannot both claim a row.
+    /// Marks up to a hundred rows of one partition as being sent, each only if unchanged since it was read: one
+    /// transaction, so two refills cannot both claim a row.
     /// </summary>
     /// <returns>False when another refill changed or removed one of them first (nothing is claimed then).</returns>
-    public async Task<bool> ClaimAsync(string workQueue, IReadOnlyList<BacklogRow> rows, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<bool> ClaimAsync(IReadOnlyList<BacklogRow> rows, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         try
         {
             await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(
-                TableTransactionActionType.UpdateMerge, new TableEntity(workQueue, RowKey(row.Id)) { ["Claimed"] = at }, row.ETag)), cancellationToken);
+                TableTransactionActionType.UpdateMerge, new TableEntity(row.Partition, RowKey(row.Id)) { ["Claimed"] = at }, row.ETag)), cancellationToken);
             return true;
         }
         catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
@@ -82,7 +86,7 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
     public async Task<int> CountAsync(string workQueue, CancellationToken cancellationToken = default)
     {
         var count = 0;
-        await foreach (var _ in table.QueryAllAsync(Partition(workQueue), [], cancellationToken)) count++;
+        await foreach (var _ in table.QueryAllAsync(Rows(workQueue), [], cancellationToken)) count++;
         return count;
     }
 
@@ -92,5 +96,9 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
     /// <summary>Ids are positive and below 2^53, so 19 digits with leading zeros sort as the numbers do.</summary>
     static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
 
-    static string Partition(string workQueue) => TableClient.CreateQueryFilter($"PartitionKey eq {workQueue}");
+    // "|" sorts after every character of a queue name and "}" right after it: the range holds one work queue's partitions.
+    static string PartitionOf(string workQueue, long id) =>
+        $"{workQueue}|{SubmissionId.IssuedAt(id).ToUnixTimeSeconds().ToString("D12", CultureInfo.InvariantCulture)}";
+
+    static string Rows(string workQueue) => TableClient.CreateQueryFilter($"PartitionKey gt {workQueue + "|"} and PartitionKey lt {workQueue + "}"}");
 }

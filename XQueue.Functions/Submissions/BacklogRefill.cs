@@ -28,7 +28,7 @@ public sealed class BacklogRefill(
 
     readonly CancellationTokenSource stopping = new();
     readonly Dictionary<string, RefillRun> running = new(StringComparer.Ordinal);
-    readonly Dictionary<string, IReadOnlyList<long>> unremoved = new(StringComparer.Ordinal);
+    readonly Dictionary<string, IReadOnlyList<BacklogRow>> unremoved = new(StringComparer.Ordinal);
     readonly Channel<string> requested = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Fills the queue up to its window from the backlog.</summary>
@@ -135,7 +135,7 @@ public sealed class BacklogRefill(
             room ??= window.Size - await queueLength.MessagesWaitingAsync(queueName, cancellationToken);
             var now = time.GetUtcNow();
             var rows = page.Rows.Take(Math.Max(0, room.Value)).TakeWhile(row => row.ClaimedAt is not { } at || now - at > ClaimLapse).ToList();
-            foreach (var chunk in rows.Chunk(TableBatches.MaxActions))
+            foreach (var chunk in rows.GroupBy(row => row.Partition, StringComparer.Ordinal).SelectMany(partition => partition.Chunk(TableBatches.MaxActions)))
             {
                 if (!await MoveChunkAsync(work, queueName, chunk, run, cancellationToken)) return moved;
                 moved += chunk.Length;
@@ -159,7 +159,7 @@ public sealed class BacklogRefill(
     /// <returns>False when another refill claimed the rows first, or they could not be removed: the run stops.</returns>
     async Task<bool> MoveChunkAsync(QueueClient work, string queueName, BacklogRow[] rows, RefillRun run, CancellationToken cancellationToken)
     {
-        if (!await backlog.ClaimAsync(work.Name, rows, time.GetUtcNow(), cancellationToken)) return false;
+        if (!await backlog.ClaimAsync(rows, time.GetUtcNow(), cancellationToken)) return false;
         foreach (var row in rows)
         {
             var text = row.ClaimedAt is null ? row.Message : row.Id.ToString(CultureInfo.InvariantCulture);
@@ -170,12 +170,12 @@ public sealed class BacklogRefill(
         }
         try
         {
-            await backlog.RemoveAllAsync(work.Name, rows.Select(row => row.Id), cancellationToken);
+            await backlog.RemoveAllAsync(rows, cancellationToken);
             return true;
         }
         catch (RequestFailedException e)
         {
-            lock (unremoved) unremoved[work.Name] = [.. unremoved.GetValueOrDefault(work.Name) ?? [], .. rows.Select(row => row.Id)];
+            lock (unremoved) unremoved[work.Name] = [.. unremoved.GetValueOrDefault(work.Name) ?? [], .. rows];
             log.LogWarning(e, "Backlog rows of {Queue} were sent but not removed; the next refill removes them", queueName);
             return false;
         }
@@ -183,16 +183,16 @@ public sealed class BacklogRefill(
 
     async Task RemoveSentAsync(string workQueue, CancellationToken cancellationToken)
     {
-        IReadOnlyList<long>? ids;
-        lock (unremoved) unremoved.Remove(workQueue, out ids);
-        if (ids is null) return;
+        IReadOnlyList<BacklogRow>? rows;
+        lock (unremoved) unremoved.Remove(workQueue, out rows);
+        if (rows is null) return;
         try
         {
-            await backlog.RemoveAllAsync(workQueue, ids, cancellationToken);
+            await backlog.RemoveAllAsync(rows, cancellationToken);
         }
         catch (RequestFailedException)
         {
-            lock (unremoved) unremoved[workQueue] = [.. unremoved.GetValueOrDefault(workQueue) ?? [], .. ids];
+            lock (unremoved) unremoved[workQueue] = [.. unremoved.GetValueOrDefault(workQueue) ?? [], .. rows];
             throw;
         }
     }

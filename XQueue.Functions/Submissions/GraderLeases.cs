@@ -41,7 +41,9 @@ public sealed class GraderLeases(SubmissionStore store, QueueCatalog catalog, In
             var hold = await inflight.FindAsync(id, look, cancellationToken);
             if (hold is null || !keys.Matches(key, id, hold.MessageId, hold.KeyReceipt))
             {
-                if (look + 1 < InflightIndex.Looks) continue;
+                // A hold whose lease runs under another key settles it; so does a submission that does not exist.
+                var settled = hold is not null && hold.Until > time.GetUtcNow().ToUnixTimeMilliseconds();
+                if (!settled && look + 1 < InflightIndex.Looks && (look != 1 || await store.GetAsync(id, cancellationToken) is not null)) continue;
                 return new(await NotHeldAnswerAsync(id, key, cancellationToken));
             }
             var queue = catalog.QueueOfWorkQueue(hold.Queue);

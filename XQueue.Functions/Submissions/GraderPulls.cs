@@ -11,7 +11,8 @@ namespace XQueue.Functions.Submissions;
 /// (<see cref="WorkArrivals"/>) and every <c>XQueue:LongPoll:Recheck</c>, until something is handed out.
 /// </summary>
 public sealed class GraderPulls(
-    QueueCatalog catalog, Handout handout, QueueWindow window, BacklogRefill refill, WorkArrivals arrivals, WorkPrefetch prefetch, TimeProvider time)
+    QueueCatalog catalog, Handout handout, QueueWindow window, QueueLength length, BacklogRefill refill, WorkArrivals arrivals, WorkPrefetch prefetch,
+    TimeProvider time)
 {
     /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
     public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
@@ -113,7 +114,11 @@ public sealed class GraderPulls(
                 }
             }
         }
-        if (handed.Count > 0) refill.RefillIfLow(queueName);
+        if (handed.Count > 0)
+        {
+            length.Left(queueName, handed.Count);
+            refill.RefillIfLow(queueName);
+        }
         else if (unreadable is not null) ExceptionDispatchInfo.Throw(unreadable);
         return handed;
     }

@@ -26,8 +26,8 @@ public sealed class InflightIndex(InflightRows rows, TimeProvider time, ILogger<
     /// <summary>A bound on the ends one row publishes, so it stays far below a table entity's size limit.</summary>
     const int MaxSharedEndings = 5_000;
 
-    /// <summary>Looks for a hold before a key is refused: here or as last read, afresh, and afresh after a publish period.</summary>
-    public const int Looks = 3;
+    /// <summary>Looks for a hold before a key is refused: here or as last read, afresh, then afresh after each of three publish periods.</summary>
+    public const int Looks = 5;
 
     readonly string instance = Guid.NewGuid().ToString("N")[..12];
     readonly Dictionary<long, Hold> holds = [];

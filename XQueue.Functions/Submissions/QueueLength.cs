@@ -12,30 +12,42 @@ public sealed class QueueLength(QueueCatalog catalog, InflightIndex inflight, Ba
 
     readonly Dictionary<string, Task<int>> backlogCounts = new(StringComparer.Ordinal);
     readonly Dictionary<string, (Task<int> Count, long Before, DateTimeOffset At)> positions = new(StringComparer.Ordinal);
+
+    // Per queue, on this instance: submissions taken in, and submissions that left it (handed out, or retired while waiting).
     readonly Dictionary<string, long> submitted = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> left = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The length a submit replies with, which the LMS shows the learner as a position: one count serves the submits
-    /// of the next quarter second, each adding the submissions this instance took since it. At an exam's peak that
-    /// spares a storage call per submission; the length is as approximate as the queue's own count, which it starts from.
+    /// of the next quarter second, each correcting it by the submissions this instance took in and let go since. At an
+    /// exam's peak that spares a storage call per submission; the length is as approximate as the queue's own count.
     /// </summary>
     public async Task<int> PositionAsync(string queueName, CancellationToken cancellationToken = default)
     {
         Task<int> count;
-        long before, mine;
+        long since;
         lock (positions)
         {
-            mine = submitted[queueName] = submitted.GetValueOrDefault(queueName) + 1;
+            submitted[queueName] = submitted.GetValueOrDefault(queueName) + 1;
+            var now = Net(queueName);
             if (!positions.TryGetValue(queueName, out var shared) || shared.Count.IsFaulted || time.GetUtcNow() - shared.At > PositionShared)
             {
                 // Not tied to this submit's request: one that gives up must not fail the others sharing the count.
-                shared = (Task.Run(() => WaitingAsync(queueName)), mine, time.GetUtcNow());
+                shared = (Task.Run(() => WaitingAsync(queueName)), now, time.GetUtcNow());
                 positions[queueName] = shared;
             }
-            (count, before) = (shared.Count, shared.Before);
+            (count, since) = (shared.Count, now - shared.Before);
         }
-        return await count.WaitAsync(cancellationToken) + (int)(mine - before);
+        return Math.Max(0, await count.WaitAsync(cancellationToken) + (int)since);
     }
+
+    /// <summary>Submissions that stopped waiting here: handed out, or retired while they waited.</summary>
+    public void Left(string queueName, int count = 1)
+    {
+        lock (positions) left[queueName] = left.GetValueOrDefault(queueName) + count;
+    }
+
+    long Net(string queueName) => submitted.GetValueOrDefault(queueName) - left.GetValueOrDefault(queueName);
 
     public async Task<int> WaitingAsync(string queueName, CancellationToken cancellationToken = default)
     {

@@ -32,8 +32,10 @@ public sealed class ResultIntake(
     public async Task<ResultOutcome> AcceptAsync(
         long id, string key, string reply, Func<string, bool> mayGrade, CancellationToken cancellationToken = default)
     {
-        // Later looks read the other instances' holds afresh (one may have handed the submission out, or moved its
-        // message on, a moment ago) and the entity (a result delivered already may be amended, as in the original).
+        // A hold whose lease runs is the truth about the key: only its grader's key is taken, or a key the entity
+        // recorded (a result delivered already may be amended, as in the original). With no such hold known, later looks
+        // read the other instances' holds afresh: one may have handed the submission out a moment ago and publish it
+        // within a few hundred milliseconds.
         for (var look = 0; ; look++)
         {
             var hold = await inflight.FindAsync(id, look, cancellationToken);
@@ -41,10 +43,13 @@ public sealed class ResultIntake(
             {
                 if (!mayGrade(catalog.QueueOfWorkQueue(hold.Queue) ?? "")) return ResultOutcome.NotAllowed;
                 if (await AcceptHeldAsync(hold, key, reply, cancellationToken) is { } outcome) return outcome;
+                continue; // its message moved on meanwhile: look again
             }
-            if (look == 0) continue;
+            var settled = hold is not null && hold.Until > time.GetUtcNow().ToUnixTimeMilliseconds();
+            var last = settled || look + 1 >= InflightIndex.Looks;
+            if (look == 0 && !last) continue;
             var recorded = await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
-            if (recorded != ResultOutcome.WrongKey || look + 1 >= InflightIndex.Looks) return recorded;
+            if (recorded != ResultOutcome.WrongKey || last) return recorded;
         }
     }
 

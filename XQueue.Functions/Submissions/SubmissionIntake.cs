@@ -148,7 +148,8 @@ public sealed class SubmissionIntake(
             var gone = earlier is { MessageId: { } messageId, PopReceipt: { } popReceipt }
                 ? await work.TryDeleteAsync(messageId, popReceipt, cancellationToken)
                 : await RemoveFromBacklogAsync(work, before.Queue, before.Id, cancellationToken);
-            if (!gone) inflight.Retired(work.Name, before.Id, shared: true);
+            if (gone) queueLength.Left(before.Queue);
+            else inflight.Retired(work.Name, before.Id, shared: true);
         }
         log.LogInformation("Submission {SubmissionId} superseded by {NewSubmissionId}", before.Id, submission.Id);
     }

@@ -10,14 +10,15 @@ namespace XQueue.Functions.Submissions;
 /// its next submission here instead of waiting for a receive: one receive serves many pulls. Only as many are taken
 /// ahead as this instance's graders pull in a quarter second, and only when they pull several times a second, so
 /// graders on other instances are not kept waiting. A message is taken with <see cref="Slack"/> more visibility than
-/// the processing delay and handed out within it, so every grader's lease is at least the delay. One not handed out
+/// the processing delay and handed out within it, so every grader's lease is at least the delay (and at most a second
+/// longer: an unanswered submission taken ahead comes back up to a second after the delay). One not handed out
 /// in time is given back with one more skip in its text (<see cref="WorkMessage.Skipped"/>): the pulls the poison
 /// rule counts are the receives that handed something out. At shutdown all are given back.
 /// </summary>
 public sealed class WorkPrefetch(TimeProvider time, ILogger<WorkPrefetch> log) : BackgroundService
 {
     /// <summary>The extra visibility of a message taken ahead, and how long it may wait here.</summary>
-    public static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
     static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
