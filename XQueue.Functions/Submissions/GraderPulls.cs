@@ -84,8 +84,10 @@ public sealed class GraderPulls(
             if (messages.Count == 0)
             {
                 var ahead = count == 1 ? prefetch.Ahead(work.Name) : 0;
-                var received = await work.LeaseAsync(wanted + ahead, ahead > 0 ? delay + WorkPrefetch.Slack : delay, cancellationToken);
-                if (received.Length == 0)
+                var received = await prefetch.ReceiveAsync(work, wanted, ahead, delay, cancellationToken);
+                foreach (var _ in received) window.Received(queueName);
+                messages = received.Length > 0 ? received[..Math.Min(wanted, received.Length)] : await prefetch.TakeAfterReceivesAsync(work.Name, wanted, cancellationToken);
+                if (messages.Count == 0)
                 {
                     // The window ran dry before a background refill caught up, or another instance spilled:
                     // move some in now rather than tell the grader the queue is empty. Once per look.
@@ -94,9 +96,6 @@ public sealed class GraderPulls(
                     if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
                     continue;
                 }
-                foreach (var _ in received) window.Received(queueName);
-                messages = received[..Math.Min(wanted, received.Length)];
-                prefetch.Keep(work, received.Skip(wanted));
             }
             budget -= messages.Count;
 

@@ -28,6 +28,7 @@ public sealed class WorkPrefetch(TimeProvider time, ILogger<WorkPrefetch> log) :
     {
         public readonly Queue<TakenAhead> Waiting = new();
         public readonly Queue<DateTimeOffset> Pulls = new();
+        public readonly List<Task> Receiving = [];
     }
 
     readonly Dictionary<string, PerQueue> queues = new(StringComparer.Ordinal);
@@ -66,8 +67,42 @@ public sealed class WorkPrefetch(TimeProvider time, ILogger<WorkPrefetch> log) :
         lock (queues) return Math.Clamp(State(workQueue).Pulls.Count / 4 - 1, 0, GraderPulls.MaxPerPull - 1);
     }
 
-    /// <summary>Keeps messages received ahead (with <see cref="Slack"/> added to their visibility) for the next pulls.</summary>
-    public void Keep(QueueClient queue, IEnumerable<QueueMessage> messages)
+    /// <summary>
+    /// One receive for a pull: the first <paramref name="wanted"/> messages are the pull's, and <paramref name="ahead"/>
+    /// more, taken with <see cref="Slack"/> added to their visibility, are kept here for the next pulls.
+    /// </summary>
+    /// <returns>Everything received; the caller hands out the first <paramref name="wanted"/>.</returns>
+    public async Task<QueueMessage[]> ReceiveAsync(QueueClient queue, int wanted, int ahead, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (ahead == 0) return await queue.LeaseAsync(wanted, delay, cancellationToken);
+        var kept = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (queues) State(queue.Name).Receiving.Add(kept.Task);
+        try
+        {
+            var received = await queue.LeaseAsync(wanted + ahead, delay + Slack, cancellationToken);
+            Keep(queue, received.Skip(wanted));
+            return received;
+        }
+        finally
+        {
+            lock (queues) State(queue.Name).Receiving.Remove(kept.Task);
+            kept.SetResult();
+        }
+    }
+
+    /// <summary>
+    /// For a pull whose receive found nothing visible: a concurrent receive here may just have taken the queue's last
+    /// messages ahead, so wait for the receives under way and take from what they kept.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueMessage>> TakeAfterReceivesAsync(string workQueue, int max, CancellationToken cancellationToken)
+    {
+        Task[] receiving;
+        lock (queues) receiving = [.. State(workQueue).Receiving];
+        if (receiving.Length > 0) await Task.WhenAll(receiving).WaitAsync(cancellationToken);
+        return Take(workQueue, max);
+    }
+
+    void Keep(QueueClient queue, IEnumerable<QueueMessage> messages)
     {
         var now = time.GetUtcNow();
         lock (queues)
