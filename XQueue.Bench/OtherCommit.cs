@@ -40,6 +40,7 @@ public sealed record OtherCommit(string Reference, string Commit)
             Step("building its XQueue.Bench (Release)");
             Check(await Command.RunAsync("dotnet", checkout, ["build", "XQueue.Bench", "-c", "Release", "--nologo", "-v", "quiet"], interrupted.Token),
                 "dotnet build", interrupted.Token);
+            Step($"machine settled after its build ({(await Machine.SettleAsync()).TotalSeconds:F0} s)");
             Step("running its bench" + (args.Count > 0 ? " with " + string.Join(' ', args) : ""));
             return SummaryOf(await RunAsync(checkout, args, interrupted.Token));
         }

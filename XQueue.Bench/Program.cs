@@ -37,7 +37,7 @@ if (other is not null)
         Console.Error.WriteLine($"[bench] compare: {other.Name} gave no summary: {e.Message}");
         return 1;
     }
-    Console.Error.WriteLine("[bench] compare: now this checkout");
+    Console.Error.WriteLine($"[bench] compare: machine settled after its run ({(await Machine.SettleAsync()).TotalSeconds:F0} s); now this checkout");
 }
 
 // Started after the other commit's run: the budget (and the wave's share of it) is this run's own.
