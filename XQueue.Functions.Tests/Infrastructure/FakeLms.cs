@@ -54,6 +54,18 @@ public sealed class FakeLms : IAsyncDisposable
         return Received.ToArray();
     }
 
+    /// <summary>The first callback that <paramref name="matches"/> (other tests may share this LMS), or null after the timeout.</summary>
+    public async Task<LmsCallbackRecord?> WaitForAsync(Func<LmsCallbackRecord, bool> matches, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Received.FirstOrDefault(matches) is { } found) return found;
+            await Task.Delay(50);
+        }
+        return Received.FirstOrDefault(matches);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await app.StopAsync();
