@@ -69,6 +69,37 @@ public sealed class DashboardViewTests
     }
 
     [Fact]
+    public async Task A_submission_a_grader_holds_is_shown_pulled_with_its_grader_and_key_though_the_pull_wrote_nothing()
+    {
+        await using var rig = await DashboardRig.StartAsync(new Dictionary<string, string?> { ["XQueue:ProcessingDelay"] = "00:00:30" });
+        await rig.SubmitAsync(1, "held", "x");
+        await rig.SubmitAsync(2, "waiting", "y");
+        var held = await Pull.NextAsync(rig.Grading.Watcher);
+        using var admin = await rig.OperatorAsync();
+
+        string Ids(string html) => string.Join(",", System.Text.RegularExpressions.Regex.Matches(html, "<tr data-id=\"(\\d+)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal(held!.Id.ToString(), Ids(await admin.PageAsync("/xqueue/dashboard/submissions?status=pulled")));
+        Assert.Equal("", Ids(await admin.PageAsync("/xqueue/dashboard/submissions?status=pulled&queue=other")));
+        var pending = Ids(await admin.PageAsync("/xqueue/dashboard/submissions?status=pending"));
+        Assert.Single(pending.Split(','));
+        Assert.NotEqual(held.Id.ToString(), pending);
+        Assert.Contains("<span class=\"badge badge-pulled\">pulled</span>", await admin.PageAsync("/xqueue/dashboard/submissions"));
+        Assert.Equal(held.Id.ToString(), Ids(await admin.PageAsync($"/xqueue/dashboard/submissions?q={held.Key}")));
+
+        var detail = await admin.PageAsync($"/xqueue/dashboard/submissions/{held.Id}");
+        Assert.Contains("<span class=\"badge badge-pulled\">pulled</span>", detail);
+        Assert.Contains(held.Key, detail);
+        Assert.Contains("pulled by grader from", detail);
+
+        // Answered and delivered: the entity now says so itself.
+        Assert.Equal(0, (await rig.Grading.Watcher.PutResultAsync(held.Header, Pull.Result(true, 1, "ok")))!.ReturnCode);
+        await rig.Grading.Lms.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+        Assert.Contains("<span class=\"badge badge-retired\">retired</span>", await admin.PageAsync($"/xqueue/dashboard/submissions/{held.Id}"));
+        Assert.Equal("", Ids(await admin.PageAsync("/xqueue/dashboard/submissions?status=pulled")));
+    }
+
+    [Fact]
     public async Task Paging_goes_on_from_the_last_row_without_repeating_any()
     {
         await using var rig = await DashboardRig.StartAsync();

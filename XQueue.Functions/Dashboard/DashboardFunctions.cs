@@ -13,7 +13,7 @@ namespace XQueue.Functions.Dashboard;
 /// except the login form and the static files it uses; every POST carries an antiforgery token.
 /// </summary>
 public sealed class DashboardFunctions(
-    OverviewSnapshot overview, AuditLog audit, SubmissionListing listing, QueueCatalog catalog, SubmissionStore store,
+    OverviewSnapshot overview, AuditLog audit, SubmissionListing listing, QueueCatalog catalog, SubmissionStore store, HeldSubmissions held,
     OperatorActions actions, UserStore users, IOptions<XQueueOptions> options, ILogger<UserStore> log)
 {
     [Function("Dashboard")]
@@ -35,7 +35,7 @@ public sealed class DashboardFunctions(
     [Authorize(EndpointPolicies.Admin)]
     public Task<IResult> Submission(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "xqueue/dashboard/submissions/{id}")] HttpRequest request, string id) =>
-        SubmissionDetailPage.Show(id, request.HttpContext, store, audit, options);
+        SubmissionDetailPage.Show(id, request.HttpContext, store, held, audit, options);
 
     [Function("DashboardFile")]
     [Authorize(EndpointPolicies.Admin)]

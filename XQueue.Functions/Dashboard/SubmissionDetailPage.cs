@@ -13,18 +13,20 @@ namespace XQueue.Functions.Dashboard;
 /// </summary>
 public static class SubmissionDetailPage
 {
-    public static async Task<IResult> Show(string id, HttpContext http, SubmissionStore store, AuditLog audit, IOptions<XQueueOptions> options)
+    public static async Task<IResult> Show(
+        string id, HttpContext http, SubmissionStore store, HeldSubmissions held, AuditLog audit, IOptions<XQueueOptions> options)
     {
         if (!long.TryParse(id, out var submissionId) || !SubmissionId.IsValid(submissionId))
         {
             return Page(http, "Submission", $"<p class=\"message error\">'{E(id)}' is not a submission id.</p>", 400);
         }
         var actions = audit.ForSubmissionAsync(submissionId, 20, http.RequestAborted);
-        if (await store.GetAsync(submissionId, http.RequestAborted) is not { } s)
+        if (await store.GetAsync(submissionId, http.RequestAborted) is not { } stored)
         {
             await actions;
             return Page(http, $"Submission {submissionId}", "<p class=\"message error\">No such submission (never made, or deleted after its retention).</p>", 404);
         }
+        var s = await held.ShownAsync(stored, http.RequestAborted);
         var body = await ReadAsync(store, s.Body, http.RequestAborted);
         var reply = s.Reply is null ? null : await ReadAsync(store, s.Reply, http.RequestAborted);
         var facts = SubmissionFacts.Of(s.CallbackUrl, body);

@@ -141,7 +141,14 @@ public sealed partial class InflightIndex(InflightRows rows, TimeProvider time, 
     }
 
     /// <summary>Submissions of <paramref name="queue"/> held now, on any instance (as last read, within a second).</summary>
-    public async Task<int> CountLiveAsync(string queue, CancellationToken cancellationToken = default)
+    public async Task<int> CountLiveAsync(string queue, CancellationToken cancellationToken = default) =>
+        (await LiveAsync(queue, cancellationToken)).Count;
+
+    /// <summary>
+    /// The holds whose lease runs now, on any instance (as last read, within a second), newest copy of each, by
+    /// submission id; of one work queue, or of all when <paramref name="queue"/> is null.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, Hold>> LiveAsync(string? queue, CancellationToken cancellationToken = default)
     {
         var theirs = await OthersAsync(false, cancellationToken);
         var now = Now();
@@ -149,13 +156,16 @@ public sealed partial class InflightIndex(InflightRows rows, TimeProvider time, 
         List<Ending> ended;
         lock (holds)
         {
-            held = [.. holds.Values.Where(h => h.Queue == queue)];
-            ended = [.. endings.Values.Select(e => e.Ending).Where(e => e.Queue == queue)];
+            held = [.. holds.Values];
+            ended = [.. endings.Values.Select(e => e.Ending)];
         }
-        held.AddRange(theirs.SelectMany(row => row.Holds).Where(h => h.Queue == queue));
-        ended.AddRange(theirs.SelectMany(row => row.Endings).Where(e => e.Queue == queue));
+        held.AddRange(theirs.SelectMany(row => row.Holds));
+        ended.AddRange(theirs.SelectMany(row => row.Endings));
         var endedAt = ended.GroupBy(e => e.Id).ToDictionary(g => g.Key, g => g.Max(e => e.At));
-        return held.Where(h => h.Until > now && !(endedAt.TryGetValue(h.Id, out var at) && at >= h.From)).Select(h => h.Id).Distinct().Count();
+        return held
+            .Where(h => (queue is null || h.Queue == queue) && h.Until > now && !(endedAt.TryGetValue(h.Id, out var at) && at >= h.From))
+            .GroupBy(h => h.Id)
+            .ToDictionary(g => g.Key, g => g.MaxBy(h => h.Version)!);
     }
 
     void End(string queue, long id, TimeSpan sharedFor)

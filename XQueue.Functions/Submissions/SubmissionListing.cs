@@ -21,9 +21,10 @@ public sealed record SubmissionPage(IReadOnlyList<SubmissionRow> Rows, string? A
 /// The dashboard's submission list, newest first (the submission key is the reversed id). A lookup by id
 /// is one point read; the failed list reads <see cref="FailedIndex"/>; the time range is a key range; status,
 /// queue and failures are service-side filters; free text is matched here, page by page, within a time
-/// budget, resuming from the last key it looked at — never an unbounded scan of the history.
+/// budget, resuming from the last key it looked at — never an unbounded scan of the history. A waiting submission a
+/// grader holds now is listed as pulled (<see cref="HeldSubmissions"/>); the pulled list is the holds themselves.
 /// </summary>
-public sealed class SubmissionListing(StorageAccount storage, StorageNames names, SubmissionStore store, FailedIndex failed)
+public sealed class SubmissionListing(StorageAccount storage, StorageNames names, SubmissionStore store, FailedIndex failed, HeldSubmissions held)
 {
     public static readonly TimeSpan SearchBudget = TimeSpan.FromSeconds(2);
     const int ScanPage = 250;
@@ -39,7 +40,7 @@ public sealed class SubmissionListing(StorageAccount storage, StorageNames names
         if (text is not null && long.TryParse(text, out var id))
         {
             var found = await store.GetAsync(id, cancellationToken);
-            return new SubmissionPage(found is null ? [] : [Row(found)], null, found is null ? 0 : 1, false);
+            return new SubmissionPage(found is null ? [] : [Row(await held.ShownAsync(found, cancellationToken))], null, found is null ? 0 : 1, false);
         }
         if (query is { Status: SubmissionStatus.Failed, MinFailures: null, From: null, To: null } && text is null)
         {
@@ -47,10 +48,14 @@ public sealed class SubmissionListing(StorageAccount storage, StorageNames names
             var rows = entries.Select(Row).ToArray();
             return new SubmissionPage(rows, rows.Length == size ? SubmissionId.PartitionKey(rows[^1].Id) : null, rows.Length, false);
         }
-        return await ScanAsync(query, text, size, after, cancellationToken);
+        var live = await held.LiveAsync(cancellationToken);
+        return query.Status == SubmissionStatus.Pulled
+            ? await HeldAsync(query, text, size, after, live, cancellationToken)
+            : await ScanAsync(query, text, size, after, live, cancellationToken);
     }
 
-    async Task<SubmissionPage> ScanAsync(SubmissionQuery query, string? text, int size, string? after, CancellationToken cancellationToken)
+    async Task<SubmissionPage> ScanAsync(
+        SubmissionQuery query, string? text, int size, string? after, IReadOnlyDictionary<long, Hold> live, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var filter = Filter(query, after);
@@ -65,7 +70,8 @@ public sealed class SubmissionListing(StorageAccount storage, StorageNames names
             {
                 scanned++;
                 lastKey = entity.PartitionKey;
-                var submission = SubmissionEntity.FromEntity(entity);
+                var submission = held.Shown(SubmissionEntity.FromEntity(entity), live);
+                if (query.Status is { } wanted && submission.Status != wanted) continue; // pending, but held now
                 var row = Row(submission);
                 if (row.Failures >= (query.MinFailures ?? 0) && (text is null || Matches(submission, row.Facts, text))) rows.Add(row);
                 if (rows.Count == size) return new SubmissionPage(rows, lastKey, scanned, false);
@@ -74,6 +80,33 @@ public sealed class SubmissionListing(StorageAccount storage, StorageNames names
         }
         while (continuation is not null && clock.Elapsed < SearchBudget);
         return new SubmissionPage(rows, continuation is null ? null : lastKey, scanned, continuation is not null);
+    }
+
+    // A pull writes nothing to the table: the pulled submissions are the live holds, newest first, read one by one.
+    async Task<SubmissionPage> HeldAsync(
+        SubmissionQuery query, string? text, int size, string? after, IReadOnlyDictionary<long, Hold> live, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var from = query.From is { } start ? SubmissionId.FloorAt(start) : 0;
+        var to = query.To is { } end ? SubmissionId.FloorAt(end.AddMilliseconds(1)) : long.MaxValue;
+        var ids = live.Keys
+            .Where(id => id >= from && id < to && (after is null || string.CompareOrdinal(SubmissionId.PartitionKey(id), after) > 0))
+            .OrderByDescending(id => id);
+        var rows = new List<SubmissionRow>(size);
+        var scanned = 0;
+        string? lastKey = null;
+        foreach (var id in ids)
+        {
+            if (rows.Count == size || clock.Elapsed >= SearchBudget) return new SubmissionPage(rows, lastKey, scanned, rows.Count < size);
+            scanned++;
+            lastKey = SubmissionId.PartitionKey(id);
+            if (await store.GetAsync(id, cancellationToken) is not { } stored) continue;
+            var submission = held.Shown(stored, live);
+            var row = Row(submission);
+            if (submission.Status == SubmissionStatus.Pulled && (query.Queue is null || submission.Queue == query.Queue)
+                && row.Failures >= (query.MinFailures ?? 0) && (text is null || Matches(submission, row.Facts, text))) rows.Add(row);
+        }
+        return new SubmissionPage(rows, null, scanned, false);
     }
 
     static string Filter(SubmissionQuery query, string? after)

@@ -35,6 +35,7 @@ public static class SubmissionServices
         services.AddHostedService(provider => provider.GetRequiredService<ResultCounts>());
         services.AddSingleton<QueueOverview>();
         services.AddSingleton<OverviewSnapshot>();
+        services.AddSingleton<HeldSubmissions>();
         services.AddSingleton<SubmissionListing>();
         services.AddSingleton<OperatorActions>();
         return services;
