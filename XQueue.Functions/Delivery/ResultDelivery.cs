@@ -15,6 +15,9 @@ public sealed class ResultDelivery(
     SubmissionStore store, DeliveryOutbox outbox, ChannelSender channels, IOptions<XQueueOptions> options,
     XQueueMetrics metrics, TimeProvider time, ILogger<ResultDelivery> log)
 {
+    /// <summary>An outbox entry whose reply is not in the entity yet may belong to a put_result still under way.</summary>
+    static readonly TimeSpan ReplyGrace = TimeSpan.FromMinutes(2);
+
     /// <param name="known">
     /// The submission as the caller has it: as put_result stored it, or as put_result accepted it into its work message
     /// (then this attempt is what records the result in the entity, with the ETag the entity had when it was handed out).
@@ -31,7 +34,7 @@ public sealed class ResultDelivery(
         if (entry.ReplyVersion > submission.ReplyVersion || submission.Reply is null)
         {
             // The entry was written but its reply never was (crash, or a lost race): give the writer time, then drop.
-            if (time.GetUtcNow() - entry.InsertionTime > GraderPulls.OrphanGrace) await outbox.CompleteAsync(entry, cancellationToken);
+            if (time.GetUtcNow() - entry.InsertionTime > ReplyGrace) await outbox.CompleteAsync(entry, cancellationToken);
             else await outbox.RetryLaterAsync(entry, TimeSpan.FromSeconds(5), cancellationToken);
             return;
         }

@@ -29,21 +29,18 @@ public sealed record LeaseOutcome(LeaseAnswer Answer, DateTimeOffset Until = def
 /// </summary>
 public sealed class GraderLeases(SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, TimeProvider time, ILogger<GraderLeases> log)
 {
-
     /// <param name="asked">Seconds from now; null for the queue's processing delay.</param>
     /// <param name="mayGrade">Whether the caller may grade a given queue (checked on the submission's own queue).</param>
     public async Task<LeaseOutcome> ExtendAsync(long id, string key, int? asked, Func<string, bool> mayGrade, CancellationToken cancellationToken = default)
     {
         // Update Message can lose to a concurrent extend by the same holder (its receipt moved on), and another
         // instance may have handed the submission out a moment ago: later looks read the holds afresh.
-        for (var look = 0; look < InflightIndex.Looks; look++)
+        await foreach (var look in inflight.LookForKeyAsync(id, hold => keys.Matches(key, id, hold.MessageId, hold.KeyReceipt), cancellationToken))
         {
-            var hold = await inflight.FindAsync(id, look, cancellationToken);
-            if (hold is null || !keys.Matches(key, id, hold.MessageId, hold.KeyReceipt))
+            if (look.Hold is not { } hold)
             {
-                // A hold whose lease runs under another key settles it; so does a submission that does not exist.
-                var settled = hold is not null && hold.Until > time.GetUtcNow().ToUnixTimeMilliseconds();
-                if (!settled && look + 1 < InflightIndex.Looks && (look != 1 || await store.GetAsync(id, cancellationToken) is not null)) continue;
+                // A submission that does not exist settles it too, without waiting for the other instances' holds.
+                if (!look.Last && (look.Number != 1 || await store.GetAsync(id, cancellationToken) is not null)) continue;
                 return new(await NotHeldAnswerAsync(id, key, cancellationToken));
             }
             var queue = catalog.QueueOfWorkQueue(hold.Queue);

@@ -14,9 +14,6 @@ public sealed class GraderPulls(
     QueueCatalog catalog, Handout handout, QueueWindow window, QueueLength length, BacklogRefill refill, WorkArrivals arrivals, WorkPrefetch prefetch,
     TimeProvider time)
 {
-    /// <summary>A message without an entity younger than this may belong to a submit still in progress.</summary>
-    public static readonly TimeSpan OrphanGrace = TimeSpan.FromMinutes(2);
-
     /// <summary>Most submissions one bulk pull hands out: one Storage Queue receive takes at most 32 messages.</summary>
     public const int MaxPerPull = 32;
 

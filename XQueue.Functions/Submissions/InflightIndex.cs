@@ -1,4 +1,9 @@
+using System.Runtime.CompilerServices;
+
 namespace XQueue.Functions.Submissions;
+
+/// <summary>One look for the hold a grader's key was made from: that hold, or none yet (and whether it was the last look).</summary>
+public readonly record struct KeyLook(int Number, Hold? Hold, bool Last);
 
 /// <summary>
 /// Submissions graders hold, kept in each instance's memory instead of a table write per pull and per result. They
@@ -69,6 +74,28 @@ public sealed partial class InflightIndex(InflightRows rows, TimeProvider time, 
         if (look > 1) await Task.Delay(PublishEvery + TimeSpan.FromMilliseconds(50), time, cancellationToken);
         var theirs = await OthersAsync(fresh: look > 0, cancellationToken);
         return theirs.SelectMany(row => row.Holds).Where(hold => hold.Id == id).Append(mine).OfType<Hold>().MaxBy(hold => hold.Version);
+    }
+
+    /// <summary>
+    /// The looks put_result and extend_lease take for the hold a grader's key was made from (<see cref="FindAsync"/>
+    /// look after look). A look that finds it yields it; the looks end after <see cref="Looks"/>, or at once when a
+    /// hold under another key has a running lease: that grader holds the submission now.
+    /// </summary>
+    public async IAsyncEnumerable<KeyLook> LookForKeyAsync(
+        long id, Func<Hold, bool> madeForKey, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var look = 0; look < Looks; look++)
+        {
+            var hold = await FindAsync(id, look, cancellationToken);
+            if (hold is not null && madeForKey(hold))
+            {
+                yield return new(look, hold, false);
+                continue;
+            }
+            var last = hold is not null && hold.Until > Now() || look + 1 == Looks;
+            yield return new(look, null, last);
+            if (last) yield break;
+        }
     }
 
     /// <summary>The message moved on (lease extended, or turned into the result <paramref name="answer"/>): its receipt and lease now.</summary>

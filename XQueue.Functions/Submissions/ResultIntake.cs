@@ -36,21 +36,19 @@ public sealed class ResultIntake(
         // recorded (a result delivered already may be amended, as in the original). With no such hold known, later looks
         // read the other instances' holds afresh: one may have handed the submission out a moment ago and publish it
         // within a few hundred milliseconds.
-        for (var look = 0; ; look++)
+        await foreach (var look in inflight.LookForKeyAsync(id, hold => keys.Matches(key, id, hold.MessageId, hold.KeyReceipt), cancellationToken))
         {
-            var hold = await inflight.FindAsync(id, look, cancellationToken);
-            if (hold is not null && keys.Matches(key, id, hold.MessageId, hold.KeyReceipt))
+            if (look.Hold is { } hold)
             {
                 if (!mayGrade(catalog.QueueOfWorkQueue(hold.Queue) ?? "")) return ResultOutcome.NotAllowed;
                 if (await AcceptHeldAsync(hold, key, reply, cancellationToken) is { } outcome) return outcome;
                 continue; // its message moved on meanwhile: look again
             }
-            var settled = hold is not null && hold.Until > time.GetUtcNow().ToUnixTimeMilliseconds();
-            var last = settled || look + 1 >= InflightIndex.Looks;
-            if (look == 0 && !last) continue;
+            if (look.Number == 0 && !look.Last) continue;
             var recorded = await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
-            if (recorded != ResultOutcome.WrongKey || last) return recorded;
+            if (recorded != ResultOutcome.WrongKey || look.Last) return recorded;
         }
+        return await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
     }
 
     async Task<ResultOutcome?> AcceptHeldAsync(Hold hold, string key, string reply, CancellationToken cancellationToken)
