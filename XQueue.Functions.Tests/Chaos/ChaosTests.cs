@@ -348,8 +348,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         for (var learner = held; learner < held + raced; learner++) await SubmitAsync(learner, "race");
         var racedByA = new List<Handout>();
         for (var i = 0; i < raced; i++) racedByA.Add((await PullAsync(graderA, slow))!);
-        // A's pulls come fast enough that some submissions were taken ahead, with up to a second more visibility.
-        await Task.Delay(racedByA.Max(h => h.AnsweredAt) + delay + Functions.Submissions.WorkPrefetch.Slack + TimeSpan.FromMilliseconds(100) - ledger.Now);
+        await Task.Delay(racedByA.Max(h => h.AnsweredAt) + delay + TimeSpan.FromMilliseconds(100) - ledger.Now);
         var lateA = Task.Run(async () =>
         {
             foreach (var late in racedByA) await ChaosGrader.PutAsync(ledger, graderA, late, ChaosLedger.Reply(late.Tag, slow));

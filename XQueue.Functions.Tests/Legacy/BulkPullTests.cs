@@ -20,7 +20,7 @@ public sealed class BulkPullTests
         var pulls = GraderApi.Pulls(reply);
         Assert.Equal(32, pulls.Count);
         Assert.Equal(32, pulls.Select(p => p.Id).Distinct().Count());
-        Assert.All(pulls, p => Assert.Matches("^[0-9a-f]{32}$", p.Key));
+        Assert.All(pulls, p => Assert.Matches("^[A-Za-z0-9_-]{100,300}$", p.Key)); // opaque, URL-safe: the sealed pull (PullKeys)
         Assert.All(pulls, p => Assert.Contains("print(", p.Body));
         // Each item is byte for byte what get_submission puts in its content.
         Assert.StartsWith("{\"return_code\": 0, \"content\": \"[{\\\"xqueue_header\\\": \\\"{\\\\\\\"submission_id\\\\\\\": ", reply.RawBody);

@@ -88,6 +88,35 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task At_the_ceiling_an_extend_is_refused_whenever_it_runs_and_a_lease_never_passes_the_ceiling()
+    {
+        // The service's clock, moved by the test: the ceiling, the seconds granted and the lease's end come from one reading of it.
+        var clock = new ShiftedClock();
+        await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?>
+        {
+            ["XQueue:ProcessingDelay"] = "00:00:02",
+            ["XQueue:MaxLease"] = "00:00:10",
+        }, services => services.AddSingleton<TimeProvider>(clock));
+        Assert.Equal(0, (await rig.SubmitAsync(1, "ceiling", "print('ceiling')")).Code);
+        using var grader = await GraderApi.LoginAsync(rig.Service);
+
+        var pull = Pull.From(await grader.GetSubmissionAsync());
+        var pulledBy = clock.GetUtcNow();
+        var (until, _) = Lease(await grader.ExtendLeaseAsync(pull.Header, 600));
+        Assert.True(until <= pulledBy + TimeSpan.FromSeconds(10), $"lease until {until:O} passes the ceiling");
+
+        // However late the second request runs, up to the ceiling and past it, nothing is added.
+        foreach (var later in new[] { 0.0, 0.4, 0.95, 3, 12 })
+        {
+            clock.Offset = TimeSpan.FromSeconds(later);
+            Assert.Equal("{\"return_code\": 1, \"content\": \"Lease not extended: a submission may be held at most 00:00:10 after it was pulled\"}",
+                (await grader.ExtendLeaseAsync(pull.Header, 600)).RawBody);
+        }
+        clock.Offset = TimeSpan.Zero;
+        Assert.Equal(0, (await grader.PutResultAsync(pull.Header, Pull.Result(true, 1, "ok"))).ReturnCode);
+    }
+
+    [Fact]
     public async Task Extend_lease_checks_the_key_the_id_and_its_input()
     {
         await using var rig = await StartAsync();

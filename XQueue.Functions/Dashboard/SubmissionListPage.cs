@@ -64,7 +64,7 @@ public static class SubmissionListPage
         }
         if (!TryTime(q["from"], out var from) || !TryTime(q["to"], out var to)) { error = "Times must look like 2026-11-22T10:00 (UTC)."; return null; }
         var text = q["q"].ToString();
-        if (text.Length > 200) { error = "The search text is limited to 200 characters."; return null; }
+        if (text.Length > 400) { error = "The search text is limited to 400 characters."; return null; }
         var queue = q["queue"].ToString();
         return new SubmissionQuery(status, queue.Length > 0 ? queue : null, failures, from, to, text);
     }

@@ -22,6 +22,7 @@ public static class StartupTasks
             services.GetRequiredService<QueueCatalog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<CallbackIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<InflightIndex>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<ExtendedLeases>().InitializeAsync(cancellationToken),
             services.GetRequiredService<Backlog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<DeliveryOutbox>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ScoreEventQueue>().InitializeAsync(cancellationToken),

@@ -23,59 +23,58 @@ public sealed record LeaseOutcome(LeaseAnswer Answer, DateTimeOffset Until = def
 
 /// <summary>
 /// extend_lease: a grader that needs longer than the processing delay keeps its submission hidden from other
-/// graders by moving its work message's visibility (Update Message, with the hold's receipt), up to
-/// <c>PulledAt + MaxLease</c>. The new receipt replaces the old one in the hold (<see cref="InflightIndex"/>), so
-/// put_result still finds the message; the key, made from the receipt of the pull, does not change.
+/// graders by moving its work message's visibility (Update Message, with the receipt its key names, or the one the
+/// last extend recorded), up to <c>PulledAt + MaxLease</c>. The new receipt is recorded in <see cref="ExtendedLeases"/>,
+/// so put_result and later extends find the message on any instance; the key does not change. Every figure of one
+/// request is computed from one reading of the clock: the ceiling, the seconds granted and the lease's end.
 /// </summary>
-public sealed class GraderLeases(SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, TimeProvider time, ILogger<GraderLeases> log)
+public sealed class GraderLeases(
+    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ExtendedLeases leases, TimeProvider time, ILogger<GraderLeases> log)
 {
     /// <param name="asked">Seconds from now; null for the queue's processing delay.</param>
     /// <param name="mayGrade">Whether the caller may grade a given queue (checked on the submission's own queue).</param>
     public async Task<LeaseOutcome> ExtendAsync(long id, string key, int? asked, Func<string, bool> mayGrade, CancellationToken cancellationToken = default)
     {
-        // Update Message can lose to a concurrent extend by the same holder (its receipt moved on), and another
-        // instance may have handed the submission out a moment ago: later looks read the holds afresh.
-        await foreach (var look in inflight.LookForKeyAsync(id, hold => keys.Matches(key, id, hold.MessageId, hold.KeyReceipt), cancellationToken))
+        if (keys.Open(key) is not { } pull || pull.Id != id || !catalog.Contains(pull.Queue))
         {
-            if (look.Hold is not { } hold)
-            {
-                // A submission that does not exist settles it too, without waiting for the other instances' holds.
-                if (!look.Last && (look.Number != 1 || await store.GetAsync(id, cancellationToken) is not null)) continue;
-                return new(await NotHeldAnswerAsync(id, key, cancellationToken));
-            }
-            var queue = catalog.QueueOfWorkQueue(hold.Queue);
-            if (queue is null || !mayGrade(queue)) return new(LeaseAnswer.NotAllowed);
-            if (hold.Answered) return new(LeaseAnswer.NotHeld);
+            return new(await NotHeldAnswerAsync(id, key, cancellationToken));
+        }
+        var queue = pull.Queue;
+        if (!mayGrade(queue)) return new(LeaseAnswer.NotAllowed);
 
-            var maxLease = catalog.Options.MaxLeaseOf(queue);
-            var now = time.GetUtcNow();
-            var pulledAt = DateTimeOffset.FromUnixTimeMilliseconds(hold.From);
-            var wanted = TimeSpan.FromSeconds(asked ?? Math.Ceiling(catalog.ProcessingDelay(queue).TotalSeconds));
-            var room = pulledAt + maxLease - now;
-            // Visibility is whole seconds: round down, so the lease never passes the limit.
+        var now = time.GetUtcNow();
+        var maxLease = catalog.Options.MaxLeaseOf(queue);
+        var ceiling = pull.PulledAt + maxLease;
+        var wanted = TimeSpan.FromSeconds(asked ?? Math.Ceiling(catalog.ProcessingDelay(queue).TotalSeconds));
+        var lease = new ExtendedLease(pull.MessageId, pull.Receipt, pull.Receipt, pull.PulledAt + catalog.ProcessingDelay(queue));
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var room = ceiling - now;
+            // Visibility is whole seconds: round down, so the lease never passes the ceiling.
             var seconds = (int)Math.Floor((wanted < room ? wanted : room).TotalSeconds);
-            // Clamped, and the lease already ends within a second of the limit: nothing can be added.
-            var atLimit = wanted > room && pulledAt + maxLease - DateTimeOffset.FromUnixTimeMilliseconds(hold.Until) < TimeSpan.FromSeconds(1);
+            // Clamped, and the lease already ends within a second of the ceiling: nothing can be added.
+            var atLimit = wanted > room && ceiling - lease.Until < TimeSpan.FromSeconds(1);
             if (seconds < 1 || atLimit) return new(LeaseAnswer.AtLimit, MaxLease: maxLease);
-
-            UpdateReceipt updated;
             try
             {
-                updated = await catalog.WorkQueue(queue).HideAsync(hold.MessageId, hold.Receipt, TimeSpan.FromSeconds(seconds), cancellationToken);
+                var updated = await catalog.WorkQueue(queue).HideAsync(pull.MessageId, lease.Receipt, TimeSpan.FromSeconds(seconds), cancellationToken);
+                // The service counts visibility from when it took the request, a moment after now: the lease told is never longer than the real one.
+                var until = now.AddSeconds(seconds);
+                await leases.RecordAsync(pull, updated.PopReceipt, until, cancellationToken);
+                inflight.Moved(new Hold(catalog.WorkQueue(queue).Name, id, pull.MessageId, pull.Receipt, lease.Receipt, pull.PulledAt.ToUnixTimeMilliseconds(),
+                    lease.Until.ToUnixTimeMilliseconds(), Grader: pull.Grader, Address: pull.Address, Pulls: pull.Pulls), updated.PopReceipt, until);
+                log.LogInformation("Lease of submission {SubmissionId} extended by {Seconds} s", id, seconds);
+                return new(LeaseAnswer.Extended, until, seconds, maxLease);
             }
             catch (RequestFailedException e) when (e.Status is 400 or 404)
             {
-                // The receipt moved on: another extend got there first (try again), or another grader took the message.
-                continue;
+                // The key's receipt moved on: extended before (its receipt is recorded), or the message is no longer this pull's.
+                if (attempt > 0 || await leases.FindAsync(pull, cancellationToken) is not { } extended || extended.Receipt == lease.Receipt) break;
+                lease = extended;
             }
-
-            // The service answers in whole seconds; the lease asked for is kept (and told) to the millisecond.
-            var until = now.AddSeconds(seconds);
-            inflight.Moved(hold, updated.PopReceipt, until);
-            log.LogInformation("Lease of submission {SubmissionId} extended by {Seconds} s", id, seconds);
-            return new(LeaseAnswer.Extended, until, seconds, maxLease);
         }
-        return new(LeaseAnswer.NotHeld);
+        // Answered (the entity keeps the key), or handed to another grader after the lease ran out (this key is wrong now).
+        return new(await NotHeldAnswerAsync(id, key, cancellationToken));
     }
 
     // No hold the key was made for: no such submission, a wrong key, or one answered already (its entity keeps the key).

@@ -5,13 +5,13 @@ namespace XQueue.Functions.Submissions;
 
 /// <summary>
 /// get_submission and get_submissions: one receive of up to n work messages with visibility = the processing
-/// delay (so an unanswered pull reappears by itself), each handed out by <see cref="Handout"/>, all at once. A single
-/// pull takes the next message another receive brought in ahead (<see cref="WorkPrefetch"/>) when there is one.
+/// delay (so an unanswered pull reappears by itself), each handed out by <see cref="Handout"/>, all at once. Nothing is
+/// received ahead of a pull: a message this instance took and never handed out would come back counted as a pull.
 /// With a wait (long-poll) the queue is looked at again whenever this instance announces work on it
 /// (<see cref="WorkArrivals"/>) and every <c>XQueue:LongPoll:Recheck</c>, until something is handed out.
 /// </summary>
 public sealed class GraderPulls(
-    QueueCatalog catalog, Handout handout, QueueWindow window, QueueLength length, BacklogRefill refill, WorkArrivals arrivals, WorkPrefetch prefetch,
+    QueueCatalog catalog, Handout handout, QueueWindow window, QueueLength length, BacklogRefill refill, WorkArrivals arrivals,
     TimeProvider time)
 {
     /// <summary>Most submissions one bulk pull hands out: one Storage Queue receive takes at most 32 messages.</summary>
@@ -73,28 +73,21 @@ public sealed class GraderPulls(
         var handed = new List<PulledSubmission>();
         SubmissionUnreadableException? unreadable = null;
         var budget = count + StaleMessagesPerLook;
-        prefetch.Pulled(work.Name);
         while (handed.Count == 0 && budget > 0)
         {
             var wanted = Math.Min(count, budget);
-            var messages = prefetch.Take(work.Name, wanted);
-            if (messages.Count == 0)
+            var messages = await work.LeaseAsync(wanted, delay, cancellationToken);
+            foreach (var _ in messages) window.Received(queueName);
+            if (messages.Length == 0)
             {
-                var ahead = count == 1 ? prefetch.Ahead(work.Name) : 0;
-                var received = await prefetch.ReceiveAsync(work, wanted, ahead, delay, cancellationToken);
-                foreach (var _ in received) window.Received(queueName);
-                messages = received.Length > 0 ? received[..Math.Min(wanted, received.Length)] : await prefetch.TakeAfterReceivesAsync(work.Name, wanted, cancellationToken);
-                if (messages.Count == 0)
-                {
-                    // The window ran dry before a background refill caught up, or another instance spilled:
-                    // move some in now rather than tell the grader the queue is empty. Once per look.
-                    if (!refillWhenEmpty || !window.MayHaveBacklog(queueName)) break;
-                    refillWhenEmpty = false;
-                    if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
-                    continue;
-                }
+                // The window ran dry before a background refill caught up, or another instance spilled:
+                // move some in now rather than tell the grader the queue is empty. Once per look.
+                if (!refillWhenEmpty || !window.MayHaveBacklog(queueName)) break;
+                refillWhenEmpty = false;
+                if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
+                continue;
             }
-            budget -= messages.Count;
+            budget -= messages.Length;
 
             var binds = messages.Select(message => handout.BindAsync(work, message, grader, cancellationToken)).ToList();
             foreach (var bind in binds)

@@ -13,8 +13,8 @@ public sealed record Grader(string? User, string? Address);
 
 /// <summary>
 /// Hands one received work message out to a grader. The message carries the submission (<see cref="WorkMessage"/>),
-/// its lease keeps other graders off it, and the key is made from its pop receipt (<see cref="PullKeys"/>), so
-/// nothing is written: the hold is kept in memory (<see cref="InflightIndex"/>). A message too large to carry its
+/// its lease keeps other graders off it, and the key seals its pop receipt and the pull's facts (<see cref="PullKeys"/>),
+/// so nothing is written: any instance can act on the key. A message too large to carry its
 /// submission names it, and the submission is read. Messages for a submission held through another message, or
 /// that ended after they were sent, are dropped; a submission pulled too often without a result is failed; a
 /// result whose delivery was cut short (its instance died) is handed to delivery instead.
@@ -55,7 +55,7 @@ public sealed class Handout(
         var hold = new Hold(
             work.Name, submission.Id, message.MessageId, message.PopReceipt, message.PopReceipt, time.GetUtcNow().ToUnixTimeMilliseconds(),
             (message.NextVisibleOn ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), Grader: grader.User, Address: grader.Address, Pulls: pulls);
-        return await HandOutAsync(hold, Pulled(submission, hold, keys.For(submission.Id, message.MessageId, message.PopReceipt)), cancellationToken);
+        return await HandOutAsync(hold, Pulled(submission, hold, keys.For(hold, submission.Queue)), cancellationToken);
     }
 
     // The service keeps a message's insertion time in whole seconds; the snapshot's own time (a reset's, say) is exact.
@@ -72,7 +72,7 @@ public sealed class Handout(
     {
         var submission = await store.GetAsync(id, cancellationToken);
         if (submission is null || submission.Status.IsFinished()) return null;
-        var hold = await inflight.FindAsync(id, look: 1, cancellationToken);
+        var hold = await inflight.FindAsync(id, fresh: true, cancellationToken);
         return hold is not null && hold.MessageId != message.MessageId && hold.Until > time.GetUtcNow().ToUnixTimeMilliseconds() ? null : submission;
     }
 

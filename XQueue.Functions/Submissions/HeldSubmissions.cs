@@ -13,7 +13,7 @@ public sealed class HeldSubmissions(InflightIndex inflight, PullKeys keys)
 
     public Submission Shown(Submission submission, IReadOnlyDictionary<long, Hold> live) =>
         submission.Status == SubmissionStatus.Pending && live.TryGetValue(submission.Id, out var hold)
-            ? Handout.Pulled(submission, hold, keys.For(submission.Id, hold.MessageId, hold.KeyReceipt))
+            ? Handout.Pulled(submission, hold, keys.For(hold, submission.Queue))
             : submission;
 
     public async Task<Submission> ShownAsync(Submission submission, CancellationToken cancellationToken = default) =>

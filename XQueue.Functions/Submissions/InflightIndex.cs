@@ -1,16 +1,11 @@
-using System.Runtime.CompilerServices;
-
 namespace XQueue.Functions.Submissions;
-
-/// <summary>One look for the hold a grader's key was made from: that hold, or none yet (and whether it was the last look).</summary>
-public readonly record struct KeyLook(int Number, Hold? Hold, bool Last);
 
 /// <summary>
 /// Submissions graders hold, kept in each instance's memory instead of a table write per pull and per result. They
-/// serve three things: the queue length leaves them out (legacy: "a pulled submission is not counted until it is
-/// requeued"; a Storage Queue's count includes held messages); put_result and extend_lease find the message and
-/// receipt a key was made from; and a pull drops a message for a submission that is held through another message,
-/// or that ended after the message was sent (a retired or superseded one, a second copy).
+/// serve two things: the queue length leaves them out (legacy: "a pulled submission is not counted until it is
+/// requeued"; a Storage Queue's count includes held messages); and a pull drops a message for a submission that is
+/// held through another message, or that ended after the message was sent (a retired or superseded one, a second
+/// copy). put_result and extend_lease do not use it: the key itself names the message (<see cref="PullKeys"/>).
 /// Each instance publishes its holds (<see cref="InflightRows"/>) at most four times a second, only when they
 /// changed, and reads the others' at most once a second. A grader may answer through another instance than the one
 /// it pulled from: that instance takes the hold over (a newer version of it) and, when done, publishes the end for
@@ -30,9 +25,6 @@ public sealed partial class InflightIndex(InflightRows rows, TimeProvider time, 
 
     /// <summary>A bound on the ends one row publishes, so it stays far below a table entity's size limit.</summary>
     const int MaxSharedEndings = 5_000;
-
-    /// <summary>Looks for a hold before a key is refused: here or as last read, afresh, then afresh after each of three publish periods.</summary>
-    public const int Looks = 5;
 
     readonly string instance = Guid.NewGuid().ToString("N")[..12];
     readonly Dictionary<long, Hold> holds = [];
@@ -62,40 +54,14 @@ public sealed partial class InflightIndex(InflightRows rows, TimeProvider time, 
         lock (holds) return handedOut.GetValueOrDefault(id);
     }
 
-    /// <summary>
-    /// Who holds <paramref name="id"/>. Look 0 asks this instance (else the rows as last read); later looks read the
-    /// other instances' rows afresh, after a publish period from look 2 on (a hold taken a moment ago elsewhere).
-    /// </summary>
-    public async Task<Hold?> FindAsync(long id, int look = 0, CancellationToken cancellationToken = default)
+    /// <summary>Who holds <paramref name="id"/>: this instance, else the other instances' rows as last read (read afresh when <paramref name="fresh"/>).</summary>
+    public async Task<Hold?> FindAsync(long id, bool fresh = false, CancellationToken cancellationToken = default)
     {
         Hold? mine;
         lock (holds) mine = holds.GetValueOrDefault(id);
-        if (mine is not null && look == 0) return mine;
-        if (look > 1) await Task.Delay(PublishEvery + TimeSpan.FromMilliseconds(50), time, cancellationToken);
-        var theirs = await OthersAsync(fresh: look > 0, cancellationToken);
-        return theirs.SelectMany(row => row.Holds).Where(hold => hold.Id == id).Append(mine).OfType<Hold>().MaxBy(hold => hold.Version);
-    }
-
-    /// <summary>
-    /// The looks put_result and extend_lease take for the hold a grader's key was made from (<see cref="FindAsync"/>
-    /// look after look). A look that finds it yields it; the looks end after <see cref="Looks"/>, or at once when a
-    /// hold under another key has a running lease: that grader holds the submission now.
-    /// </summary>
-    public async IAsyncEnumerable<KeyLook> LookForKeyAsync(
-        long id, Func<Hold, bool> madeForKey, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        for (var look = 0; look < Looks; look++)
-        {
-            var hold = await FindAsync(id, look, cancellationToken);
-            if (hold is not null && madeForKey(hold))
-            {
-                yield return new(look, hold, false);
-                continue;
-            }
-            var last = hold is not null && hold.Until > Now() || look + 1 == Looks;
-            yield return new(look, null, last);
-            if (last) yield break;
-        }
+        if (mine is not null && !fresh) return mine;
+        var theirs = await OthersAsync(fresh, cancellationToken);
+        return theirs.SelectMany(row => row.Holds).Where(hold => hold.Id == id).Append(mine).OfType<Hold>().MaxBy(hold => hold.Until);
     }
 
     /// <summary>The message moved on (lease extended, or turned into the result <paramref name="answer"/>): its receipt and lease now.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using XQueue.Functions.Auth;
@@ -5,29 +7,145 @@ using XQueue.Functions.Auth;
 namespace XQueue.Functions.Submissions;
 
 /// <summary>
-/// The key a grader gets with a submission: 32 hex characters, as the original's, here a MAC of the submission id
-/// and the work message's pop receipt under the service's session key. A receipt changes every time the message is
-/// handed out, so a key dies by itself when its lease runs out and the submission goes to the next grader, and the
-/// queue update or delete that put_result makes with that receipt is the check that the grader still holds it.
-/// Nothing is written to bind a key: any instance can check one.
+/// What a pull key says: which work message (work queue, message id, the pop receipt of the pull) handed out which
+/// submission, when, for the how-manieth time, and to whom. put_result and extend_lease act on the message with it,
+/// on whichever instance they land, without asking another instance or a table what the key was made from.
+/// </summary>
+public sealed record PullKey(
+    string Queue, long Id, string MessageId, string Receipt, DateTimeOffset PulledAt, int Pulls, string? Grader, string? Address)
+{
+    /// <param name="queue">The hold's queue by its XQueue name (a hold names its Storage Queue).</param>
+    public static PullKey Of(Hold hold, string queue) => new(
+        queue, hold.Id, hold.MessageId, hold.KeyReceipt, DateTimeOffset.FromUnixTimeMilliseconds(hold.From), hold.Pulls, hold.Grader, hold.Address);
+}
+
+/// <summary>
+/// The key a grader gets with a submission: the <see cref="PullKey"/> sealed with AES-GCM under a key derived from
+/// the service's session key, as an opaque URL-safe string (about 150 characters, where the original's was 32 hex:
+/// graders echo it and never read it). Only the service can make or read one, and a forged or altered key does not
+/// open. A receipt changes every time the message is handed out, so a key dies by itself when its lease runs out and
+/// the submission goes to the next grader; the queue update or delete put_result makes with the receipt is the check
+/// that the grader still holds it. The nonce is derived from the sealed facts, so the same pull always has the same
+/// key (the dashboard shows it without storing it), and two pulls never share a nonce (their receipts differ).
 /// </summary>
 public sealed class PullKeys(SessionKeys keys)
 {
-    static readonly byte[] Purpose = "xqueue pull key v1"u8.ToArray();
+    const byte Version = 2;
+    const int NonceBytes = 12;
+    const int TagBytes = 16;
+    const int MaxTextBytes = 200; // any one field: a grader's address or user name longer than this is cut
+    const int MaxKeyChars = 2048;
+    const byte Absent = byte.MaxValue;
+    const byte GuidText = byte.MaxValue - 1;
 
-    public string For(long id, string messageId, string popReceipt) => Compute(keys.Current, id, messageId, popReceipt);
+    static readonly byte[] EncryptionPurpose = "xqueue pull key v2 encryption"u8.ToArray();
+    static readonly byte[] NoncePurpose = "xqueue pull key v2 nonce"u8.ToArray();
 
-    /// <summary>Checked under every key still accepted, so a key rotation does not cut the leases running through it.</summary>
-    public bool Matches(string given, long id, string messageId, string popReceipt)
+    public string For(PullKey key) => Seal(keys.Current, key);
+
+    public string For(Hold hold, string queue) => For(PullKey.Of(hold, queue));
+
+    /// <summary>The key's facts, tried under every session key still accepted (a rotation does not cut running leases); null when it is no key of this service.</summary>
+    public PullKey? Open(string given)
     {
-        var candidate = Encoding.UTF8.GetBytes(given);
-        return keys.Accepted.Any(key => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Compute(key, id, messageId, popReceipt)), candidate));
+        byte[] sealedBytes;
+        try
+        {
+            sealedBytes = given.Length is > 0 and <= MaxKeyChars ? Base64Url.DecodeFromChars(given) : [];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        if (sealedBytes.Length < 1 + NonceBytes + TagBytes || sealedBytes[0] != Version) return null;
+        foreach (var sessionKey in keys.Accepted)
+        {
+            if (TryOpen(sessionKey, sealedBytes) is { } key) return key;
+        }
+        return null;
     }
 
-    static string Compute(byte[] sessionKey, long id, string messageId, string popReceipt)
+    static string Seal(byte[] sessionKey, PullKey key)
     {
-        var purposeKey = HMACSHA256.HashData(sessionKey, Purpose);
-        var mac = HMACSHA256.HashData(purposeKey, Encoding.UTF8.GetBytes($"{id}\n{messageId}\n{popReceipt}"));
-        return Convert.ToHexStringLower(mac)[..32];
+        var plain = Encode(key);
+        var nonce = HMACSHA256.HashData(HMACSHA256.HashData(sessionKey, NoncePurpose), plain).AsSpan(0, NonceBytes);
+        var output = new byte[1 + NonceBytes + plain.Length + TagBytes];
+        output[0] = Version;
+        nonce.CopyTo(output.AsSpan(1));
+        using var aes = new AesGcm(HMACSHA256.HashData(sessionKey, EncryptionPurpose), TagBytes);
+        aes.Encrypt(nonce, plain, output.AsSpan(1 + NonceBytes, plain.Length), output.AsSpan(1 + NonceBytes + plain.Length), [Version]);
+        return Base64Url.EncodeToString(output);
+    }
+
+    static PullKey? TryOpen(byte[] sessionKey, byte[] sealedBytes)
+    {
+        var cipherLength = sealedBytes.Length - 1 - NonceBytes - TagBytes;
+        var plain = new byte[cipherLength];
+        using var aes = new AesGcm(HMACSHA256.HashData(sessionKey, EncryptionPurpose), TagBytes);
+        try
+        {
+            aes.Decrypt(sealedBytes.AsSpan(1, NonceBytes), sealedBytes.AsSpan(1 + NonceBytes, cipherLength), sealedBytes.AsSpan(1 + NonceBytes + cipherLength), plain, [Version]);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
+        return Decode(plain);
+    }
+
+    static byte[] Encode(PullKey key)
+    {
+        using var buffer = new MemoryStream();
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(number, key.Id);
+        buffer.Write(number);
+        BinaryPrimitives.WriteInt64BigEndian(number, key.PulledAt.ToUnixTimeMilliseconds());
+        buffer.Write(number);
+        BinaryPrimitives.WriteInt32BigEndian(number, key.Pulls);
+        buffer.Write(number[..4]);
+        foreach (var text in new[] { key.Queue, key.MessageId, key.Receipt, key.Grader, key.Address })
+        {
+            if (text is null)
+            {
+                buffer.WriteByte(Absent);
+            }
+            else if (Guid.TryParseExact(text, "D", out var guid) && guid.ToString("D") == text)
+            {
+                // Message ids (and the emulator's receipts) are GUIDs: 16 bytes instead of 36.
+                buffer.WriteByte(GuidText);
+                buffer.Write(guid.ToByteArray());
+            }
+            else
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                if (bytes.Length > MaxTextBytes) bytes = bytes[..MaxTextBytes];
+                buffer.WriteByte((byte)bytes.Length);
+                buffer.Write(bytes);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    static PullKey? Decode(byte[] plain)
+    {
+        if (plain.Length < 20) return null;
+        var id = BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(0));
+        var pulledAt = BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(8));
+        var pulls = BinaryPrimitives.ReadInt32BigEndian(plain.AsSpan(16));
+        var texts = new string?[5];
+        var at = 20;
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (at >= plain.Length) return null;
+            var length = plain[at++];
+            if (length == Absent) continue;
+            var isGuid = length == GuidText;
+            if (isGuid) length = 16;
+            if (at + length > plain.Length) return null;
+            texts[i] = isGuid ? new Guid(plain.AsSpan(at, 16)).ToString("D") : Encoding.UTF8.GetString(plain, at, length);
+            at += length;
+        }
+        if (texts[0] is not { } queue || texts[1] is not { } messageId || texts[2] is not { } receipt) return null;
+        return new PullKey(queue, id, messageId, receipt, DateTimeOffset.FromUnixTimeMilliseconds(pulledAt), pulls, texts[3], texts[4]);
     }
 }

@@ -17,44 +17,46 @@ public enum ResultOutcome
 }
 
 /// <summary>
-/// put_result: checks the key against the hold it was made for, and turns the held work message into the result
-/// (<see cref="WorkMessage.ForResult"/>) with one update, made with the hold's receipt: that update is both the
-/// proof that the grader still holds the lease and the durable promise to deliver. The grader is answered at once;
-/// the LMS is called by Delivery, which records the result in the submission's entity. Results that cannot travel
-/// that way (score-event or push queues, a reply too large for a message, a key whose hold has ended, such as a
-/// repeated put_result after delivery, which amends the result as in the original) are recorded in the entity first.
+/// put_result: opens the key (<see cref="PullKeys"/>), which names the work message and the pop receipt of the pull,
+/// and turns that message into the result (<see cref="WorkMessage.ForResult"/>) with one update made with the receipt:
+/// that update is both the proof that the grader still holds the lease and the durable promise to deliver. Any
+/// instance can do it at once; none asks another. After extend_lease the receipt has moved, and the new one is read
+/// from <see cref="ExtendedLeases"/>. The grader is answered at once; the LMS is called by Delivery, which records the
+/// result in the submission's entity. Results that cannot travel that way (score-event or push queues, a reply too
+/// large for a message) are recorded in the entity first. A key whose message has moved on may still amend a result
+/// delivered already, as in the original: the entity keeps the key it was graded with.
 /// </summary>
 public sealed class ResultIntake(
-    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ResultRecorder results, ChannelSender channels,
+    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ExtendedLeases leases, ResultRecorder results, ChannelSender channels,
     DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, XQueueMetrics metrics, TimeProvider time, ILogger<ResultIntake> log)
 {
     /// <param name="mayGrade">Whether the caller may grade a given queue: put_result checks the submission's own queue.</param>
     public async Task<ResultOutcome> AcceptAsync(
         long id, string key, string reply, Func<string, bool> mayGrade, CancellationToken cancellationToken = default)
     {
-        // A hold whose lease runs is the truth about the key: only its grader's key is taken, or a key the entity
-        // recorded (a result delivered already may be amended, as in the original). With no such hold known, later looks
-        // read the other instances' holds afresh: one may have handed the submission out a moment ago and publish it
-        // within a few hundred milliseconds.
-        await foreach (var look in inflight.LookForKeyAsync(id, hold => keys.Matches(key, id, hold.MessageId, hold.KeyReceipt), cancellationToken))
+        if (keys.Open(key) is { } pull && pull.Id == id && catalog.Contains(pull.Queue))
         {
-            if (look.Hold is { } hold)
+            if (!mayGrade(pull.Queue)) return ResultOutcome.NotAllowed;
+            if (await AcceptHeldAsync(pull, pull.Receipt, key, reply, cancellationToken) is { } outcome) return outcome;
+            // Refused: the lease was extended (a new receipt), or the message moved on (answered, failed, or handed out again).
+            if (await leases.FindAsync(pull, cancellationToken) is { } extended &&
+                await AcceptHeldAsync(pull, extended.Receipt, key, reply, cancellationToken) is { } afterExtend)
             {
-                if (!mayGrade(catalog.QueueOfWorkQueue(hold.Queue) ?? "")) return ResultOutcome.NotAllowed;
-                if (await AcceptHeldAsync(hold, key, reply, cancellationToken) is { } outcome) return outcome;
-                continue; // its message moved on meanwhile: look again
+                return afterExtend;
             }
-            if (look.Number == 0 && !look.Last) continue;
-            var recorded = await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
-            if (recorded != ResultOutcome.WrongKey || look.Last) return recorded;
         }
         return await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
     }
 
-    async Task<ResultOutcome?> AcceptHeldAsync(Hold hold, string key, string reply, CancellationToken cancellationToken)
+    /// <returns>Null when <paramref name="receipt"/> is not the message's any more.</returns>
+    async Task<ResultOutcome?> AcceptHeldAsync(PullKey pull, string receipt, string key, string reply, CancellationToken cancellationToken)
     {
-        // Handed out by another instance: its pull's facts come from the hold it published.
-        var handed = inflight.HandedOut(hold.Id) ?? (await store.GetAsync(hold.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null);
+        var hold = new Hold(catalog.WorkQueue(pull.Queue).Name, pull.Id, pull.MessageId, pull.Receipt, receipt, pull.PulledAt.ToUnixTimeMilliseconds(),
+            pull.PulledAt.ToUnixTimeMilliseconds(), Grader: pull.Grader, Address: pull.Address, Pulls: pull.Pulls);
+        // The submission as this instance handed it out saves a read; handed out elsewhere, it is read and the pull's facts come from the key.
+        var handed = inflight.HandedOut(pull.Id) is { } mine && mine.MessageId == pull.MessageId
+            ? mine
+            : await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
         if (handed is null) return ResultOutcome.NoSuchSubmission;
         var work = catalog.WorkQueue(handed.Queue);
         var now = time.GetUtcNow();
@@ -64,7 +66,7 @@ public sealed class ResultIntake(
             Status = SubmissionStatus.Retired,
             RetireReason = RetireReason.Graded,
             PullKey = key,
-            Reply = await store.StoreTextAsync(hold.Id, $"reply-{version}", reply, cancellationToken),
+            Reply = await store.StoreTextAsync(pull.Id, $"reply-{version}", reply, cancellationToken),
             ReplyVersion = version,
             GradedAt = now,
             FinishedAt = now,
@@ -76,23 +78,32 @@ public sealed class ResultIntake(
         if (text is null) return await RecordAsync(work, hold, accepted, reply, cancellationToken);
         try
         {
-            var moved = (await work.UpdateMessageAsync(hold.MessageId, hold.Receipt, text, outbox.AttemptLease, cancellationToken)).Value;
+            var moved = (await work.UpdateMessageAsync(pull.MessageId, receipt, text, outbox.AttemptLease, cancellationToken)).Value;
             inflight.Moved(hold, moved.PopReceipt, moved.NextVisibleOn, accepted);
-            worker.StartSoon(new OutboxEntry(hold.Id, version, hold.MessageId, moved.PopReceipt, now, work.Name), accepted);
+            worker.StartSoon(new OutboxEntry(pull.Id, version, pull.MessageId, moved.PopReceipt, now, work.Name), accepted);
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
-            return null; // the receipt moved on: another instance extended or answered it, or the lease ran out
+            return null;
         }
         counts.Finished(accepted.Queue, accepted.Status, accepted.RetireReason);
         metrics.Recorded(handed, accepted);
-        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", hold.Id, version);
+        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", pull.Id, version);
         return ResultOutcome.Accepted;
     }
 
-    // The entity records the result (with the pull's facts) and the outbox the promise; then the work message goes.
+    // The message is moved first (the proof that the grader still holds it, and time to record), then the entity records
+    // the result (with the pull's facts) and the outbox the promise; then the work message goes.
     async Task<ResultOutcome?> RecordAsync(QueueClient work, Hold hold, Submission accepted, string reply, CancellationToken cancellationToken)
     {
+        try
+        {
+            hold = hold with { Receipt = (await work.HideAsync(hold.MessageId, hold.Receipt, outbox.AttemptLease, cancellationToken)).PopReceipt };
+        }
+        catch (RequestFailedException e) when (e.Status is 400 or 404)
+        {
+            return null;
+        }
         while (await store.GetAsync(hold.Id, cancellationToken) is { } current)
         {
             var stored = await results.RecordAsync(current with

@@ -11,6 +11,7 @@ public static class SubmissionServices
         services.AddSingleton<CallbackIndex>();
         services.AddSingleton<InflightRows>();
         services.AddSingleton<PullKeys>();
+        services.AddSingleton<ExtendedLeases>();
         services.AddSingleton<InflightIndex>();
         services.AddHostedService(provider => provider.GetRequiredService<InflightIndex>());
         services.AddSingleton<Backlog>();
@@ -23,8 +24,6 @@ public static class SubmissionServices
         services.AddSingleton<CallbackTargets>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<Handout>();
-        services.AddSingleton<WorkPrefetch>();
-        services.AddHostedService(provider => provider.GetRequiredService<WorkPrefetch>());
         services.AddSingleton<GraderPulls>();
         services.AddSingleton<ResultRecorder>();
         services.AddSingleton<ResultIntake>();

@@ -15,7 +15,7 @@ public sealed record SweepReport(int RescuedDeliveries, int ExpiredLeases, int D
 
 /// <summary>
 /// The periodic duties, run by the Functions timer or, standalone, by <see cref="StandaloneSweep"/>.
-/// Each duty reads only what is due (the outbox's poison queue, expired leases, a key range of old
+/// Each duty reads only what is due (the outbox's poison queue, expired leases and extended leases long over, a key range of old
 /// submissions, the head of each backlog), so its cost follows the work, not the history. Due deliveries
 /// are the outbox trigger's (standalone: <see cref="OutboxConsumer"/>), not the sweep's. Poison
 /// submissions need no duty here: they are failed on the pull that would hand them out once too often.
@@ -23,7 +23,7 @@ public sealed record SweepReport(int RescuedDeliveries, int ExpiredLeases, int D
 /// that knows of the backlog, and only while grading goes on.
 /// </summary>
 public sealed class Sweeper(
-    DeliveryOutbox outbox, InflightIndex inflight, SubmissionStore store, CallbackIndex callbacks,
+    DeliveryOutbox outbox, InflightIndex inflight, ExtendedLeases extendedLeases, SubmissionStore store, CallbackIndex callbacks,
     FailedIndex failed, QueueCatalog catalog, BacklogRefill refill, IOptions<XQueueOptions> options, TimeProvider time, ILogger<Sweeper> log)
 {
     const int RetentionBatch = 100;
@@ -34,6 +34,7 @@ public sealed class Sweeper(
         var rescued = await outbox.RescuePoisonedAsync(cancellationToken);
         if (rescued > 0) log.LogWarning("{Count} deliveries whose attempts kept failing came back from the poison queue", rescued);
         var leases = await inflight.PurgeExpiredAsync(cancellationToken);
+        await extendedLeases.PurgeAsync(time.GetUtcNow(), cancellationToken);
         var deleted = await DeleteExpiredAsync(cancellationToken);
         var moved = await RefillBacklogsAsync(cancellationToken);
         var report = new SweepReport(rescued, leases, deleted, moved, clock.Elapsed);
