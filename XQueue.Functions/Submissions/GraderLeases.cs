@@ -61,8 +61,7 @@ public sealed class GraderLeases(
                 // The service counts visibility from when it took the request, a moment after now: the lease told is never longer than the real one.
                 var until = now.AddSeconds(seconds);
                 await leases.RecordAsync(pull, updated.PopReceipt, until, cancellationToken);
-                inflight.Moved(new Hold(catalog.WorkQueue(queue).Name, id, pull.MessageId, pull.Receipt, lease.Receipt, pull.PulledAt.ToUnixTimeMilliseconds(),
-                    lease.Until.ToUnixTimeMilliseconds(), Grader: pull.Grader, Address: pull.Address, Pulls: pull.Pulls), updated.PopReceipt, until);
+                inflight.Moved(pull.HeldAs(catalog.WorkQueue(queue).Name, lease.Receipt, lease.Until), updated.PopReceipt, until);
                 log.LogInformation("Lease of submission {SubmissionId} extended by {Seconds} s", id, seconds);
                 return new(LeaseAnswer.Extended, until, seconds, maxLease);
             }

@@ -43,6 +43,20 @@ public sealed partial class InflightIndex
         }
     }
 
+    /// <summary>A last publish on the way out: holds ended since the last tick must not stay in the row, where the other instances would keep counting them.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await PublishAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "In-flight holds could not be published at shutdown; they end with their leases");
+        }
+    }
+
     Task PublishAsync(CancellationToken cancellationToken)
     {
         List<Hold> live;

@@ -17,6 +17,11 @@ public sealed record PullKey(
     /// <param name="queue">The hold's queue by its XQueue name (a hold names its Storage Queue).</param>
     public static PullKey Of(Hold hold, string queue) => new(
         queue, hold.Id, hold.MessageId, hold.KeyReceipt, DateTimeOffset.FromUnixTimeMilliseconds(hold.From), hold.Pulls, hold.Grader, hold.Address);
+
+    /// <summary>The hold this pull is, in <paramref name="workQueue"/>, its message now at <paramref name="receipt"/> until <paramref name="until"/>.</summary>
+    public Hold HeldAs(string workQueue, string receipt, DateTimeOffset until) => new(
+        workQueue, Id, MessageId, Receipt, receipt, PulledAt.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(),
+        Grader: Grader, Address: Address, Pulls: Pulls);
 }
 
 /// <summary>

@@ -51,8 +51,7 @@ public sealed class ResultIntake(
     /// <returns>Null when <paramref name="receipt"/> is not the message's any more.</returns>
     async Task<ResultOutcome?> AcceptHeldAsync(PullKey pull, string receipt, string key, string reply, CancellationToken cancellationToken)
     {
-        var hold = new Hold(catalog.WorkQueue(pull.Queue).Name, pull.Id, pull.MessageId, pull.Receipt, receipt, pull.PulledAt.ToUnixTimeMilliseconds(),
-            pull.PulledAt.ToUnixTimeMilliseconds(), Grader: pull.Grader, Address: pull.Address, Pulls: pull.Pulls);
+        var hold = pull.HeldAs(catalog.WorkQueue(pull.Queue).Name, receipt, pull.PulledAt + catalog.ProcessingDelay(pull.Queue));
         // The submission as this instance handed it out saves a read; handed out elsewhere, it is read and the pull's facts come from the key.
         var handed = inflight.HandedOut(pull.Id) is { } mine && mine.MessageId == pull.MessageId
             ? mine
