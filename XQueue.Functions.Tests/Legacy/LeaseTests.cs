@@ -87,11 +87,24 @@ public sealed class LeaseTests
         Assert.Equal(0, (await grader.PutResultAsync(pull.Header, Pull.Result(true, 1, "ok"))).ReturnCode);
     }
 
+    /// <summary>The real clock moved by <see cref="Offset"/>, read as the last half millisecond of its second.</summary>
+    sealed class EndOfSecondClock : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = base.GetUtcNow() + Offset;
+            return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero) + TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(5_000);
+        }
+    }
+
     [Fact]
     public async Task At_the_ceiling_an_extend_is_refused_whenever_it_runs_and_a_lease_never_passes_the_ceiling()
     {
-        // The service's clock, moved by the test: the ceiling, the seconds granted and the lease's end come from one reading of it.
-        var clock = new ShiftedClock();
+        // The service's clock, set by the test: every reading falls half a millisecond before a whole second, where a
+        // lease end kept to the millisecond and a ceiling computed to the tick disagree by just enough to grant one more.
+        var clock = new EndOfSecondClock();
         await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?>
         {
             ["XQueue:ProcessingDelay"] = "00:00:02",

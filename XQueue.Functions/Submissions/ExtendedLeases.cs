@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
 
-/// <summary>A lease extend_lease moved: the message, the receipt its key was made from, the receipt now and until when.</summary>
-public sealed record ExtendedLease(string MessageId, string KeyReceipt, string Receipt, DateTimeOffset Until);
+/// <summary>Where a pull's lease stands: the message's receipt now, and until when it is hidden.</summary>
+public sealed record ExtendedLease(string Receipt, DateTimeOffset Until);
 
 /// <summary>
 /// Where a key's work message is after extend_lease moved it. Moving a message's visibility gives it a new pop receipt,
@@ -22,12 +23,23 @@ public sealed class ExtendedLeases(StorageAccount storage, StorageNames names)
 
     public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    /// <summary>The lease of this pull as extended last, or null when the key's receipt is still the message's (never extended).</summary>
-    public async Task<ExtendedLease?> FindAsync(PullKey key, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The leases a key's message may stand under, to be tried in turn: as the pull left it, then (read only when the
+    /// caller asks for it, because the first was refused) as the last extend recorded it.
+    /// </summary>
+    public async IAsyncEnumerable<ExtendedLease> CandidatesAsync(
+        PullKey key, TimeSpan processingDelay, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        yield return new ExtendedLease(key.Receipt, key.PulledAt + processingDelay);
+        if (await FindAsync(key, cancellationToken) is { } extended && extended.Receipt != key.Receipt) yield return extended;
+    }
+
+    /// <summary>The lease of this pull as extended last, or null when it never was.</summary>
+    async Task<ExtendedLease?> FindAsync(PullKey key, CancellationToken cancellationToken)
     {
         var row = await table.FindAsync(names.WorkQueue(key.Queue), RowKey(key.Id), cancellationToken);
         if (row is null || row.GetString("MessageId") != key.MessageId || row.GetString("KeyReceipt") != key.Receipt) return null;
-        return new ExtendedLease(key.MessageId, key.Receipt, row.GetString("Receipt"), row.GetDateTimeOffset("Until") ?? key.PulledAt);
+        return new ExtendedLease(row.GetString("Receipt"), row.GetDateTimeOffset("Until") ?? key.PulledAt);
     }
 
     public Task RecordAsync(PullKey key, string receipt, DateTimeOffset until, CancellationToken cancellationToken = default) =>
@@ -40,12 +52,11 @@ public sealed class ExtendedLeases(StorageAccount storage, StorageNames names)
         }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>Removes the rows whose lease ended more than <see cref="KeptAfterLease"/> before <paramref name="now"/>.</summary>
-    public async Task<int> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var old = new List<TableEntity>();
         await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"Until lt {now - KeptAfterLease}"), [], cancellationToken)) old.Add(row);
         await table.DeleteAllAsync(old, cancellationToken);
-        return old.Count;
     }
 
     static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);

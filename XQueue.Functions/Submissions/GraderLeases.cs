@@ -42,12 +42,13 @@ public sealed class GraderLeases(
         var queue = pull.Queue;
         if (!mayGrade(queue)) return new(LeaseAnswer.NotAllowed);
 
-        var now = time.GetUtcNow();
+        // To the millisecond, as the key keeps the pull's time: ceiling, seconds and lease end then agree exactly,
+        // wherever the lease end is stored.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         var maxLease = catalog.Options.MaxLeaseOf(queue);
         var ceiling = pull.PulledAt + maxLease;
         var wanted = TimeSpan.FromSeconds(asked ?? Math.Ceiling(catalog.ProcessingDelay(queue).TotalSeconds));
-        var lease = new ExtendedLease(pull.MessageId, pull.Receipt, pull.Receipt, pull.PulledAt + catalog.ProcessingDelay(queue));
-        for (var attempt = 0; attempt < 2; attempt++)
+        await foreach (var lease in leases.CandidatesAsync(pull, catalog.ProcessingDelay(queue), cancellationToken))
         {
             var room = ceiling - now;
             // Visibility is whole seconds: round down, so the lease never passes the ceiling.
@@ -67,9 +68,7 @@ public sealed class GraderLeases(
             }
             catch (RequestFailedException e) when (e.Status is 400 or 404)
             {
-                // The key's receipt moved on: extended before (its receipt is recorded), or the message is no longer this pull's.
-                if (attempt > 0 || await leases.FindAsync(pull, cancellationToken) is not { } extended || extended.Receipt == lease.Receipt) break;
-                lease = extended;
+                // Refused: extended before (the next candidate), or the message is no longer this pull's.
             }
         }
         // Answered (the entity keeps the key), or handed to another grader after the lease ran out (this key is wrong now).
