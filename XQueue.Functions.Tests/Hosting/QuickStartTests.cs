@@ -86,9 +86,9 @@ public sealed class QuickStartTests
     }
 
     /// <summary>
-    /// get_queuelen until it is <paramref name="expected"/> or <paramref name="timeout"/> has passed. A stop that comes
-    /// less than a publish period after a put_result leaves the ended hold in the stopped instance's published row of
-    /// holds, and the next run subtracts it from the queue's message count until its lease runs out.
+    /// get_queuelen until it is <paramref name="expected"/> or <paramref name="timeout"/> has passed. The count leaves
+    /// out the holds instances publish; a stop right after a delivery, before the delivered hold is cleared and published,
+    /// leaves it in the stopped instance's row, and the next run subtracts it until its lease runs out.
     /// </summary>
     static async Task<int> QueueLengthAsync(WatcherClient watcher, int expected, TimeSpan timeout)
     {

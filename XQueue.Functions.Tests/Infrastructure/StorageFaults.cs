@@ -46,6 +46,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
     /// <summary>Storage down: every request, read or write, fails.</summary>
     public bool FailAll { get; set; }
 
+    /// <summary>Every write whose path contains this fails (a table an instance cannot write to); null = off.</summary>
+    public string? FailWritesTo { get; set; }
+
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         if (FailAll)
@@ -54,6 +57,12 @@ public sealed class StorageFaults : HttpPipelinePolicy
             return;
         }
         var method = message.Request.Method;
+        if (FailWritesTo is { } refused && method != RequestMethod.Get && method != RequestMethod.Head
+            && message.Request.Uri.Path.Contains(refused, StringComparison.Ordinal))
+        {
+            message.Response = new CannedResponse(503);
+            return;
+        }
         lock (Writes)
         {
             if (target is { } t && method.Method == t.Method && message.Request.Uri.Path.Contains(t.PathPart, StringComparison.Ordinal)

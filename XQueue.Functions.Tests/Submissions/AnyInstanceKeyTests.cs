@@ -1,10 +1,7 @@
 using System.Reflection;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Legacy;
-using XQueue.Functions.Tests.Storage;
 
 namespace XQueue.Functions.Tests.Submissions;
 
@@ -19,22 +16,6 @@ public sealed class AnyInstanceKeyTests
         ["XQueue:ProcessingDelay"] = "00:00:02",
         ["XQueue:MaxLease"] = "00:00:30",
     };
-
-    /// <summary>Refuses every write to one table, as a storage account that throttles or an instance cut off would.</summary>
-    sealed class RefuseTableWrites(string table) : HttpPipelinePolicy
-    {
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            if (message.Request.Method != RequestMethod.Get && message.Request.Uri.Path.Contains(table, StringComparison.Ordinal))
-            {
-                message.Response = new CannedResponse(503);
-                return;
-            }
-            await ProcessNextAsync(message, pipeline);
-        }
-    }
 
     static async Task<TestService[]> StartAsync(string prefix, int count, Action<IServiceCollection>? firstOverrides = null, string sweepInterval = "00:00:01")
     {
@@ -57,7 +38,7 @@ public sealed class AnyInstanceKeyTests
         await using var lms = await FakeLms.StartAsync();
         var prefix = Azurite.NewPrefix();
         // The instance that hands the submission out cannot write its in-flight row: before, no other instance could act on its keys.
-        var apps = await StartAsync(prefix, 2, services => services.AddStoragePolicy(new RefuseTableWrites(prefix + "inflight")));
+        var apps = await StartAsync(prefix, 2, new StorageFaults { FailWritesTo = prefix + "inflight" }.AddTo);
         try
         {
             var (puller, answerer) = (apps[0], apps[1]);

@@ -18,6 +18,7 @@ public sealed class PullKeyTests
 
         var key = keys.For(Sample);
         Assert.Matches("^[A-Za-z0-9_-]+$", key);
+        Assert.InRange(key.Length, 100, 200); // README: about 150 characters for an ordinary queue, grader and address
         Assert.Equal(Sample, keys.Open(key));
         Assert.Equal(key, keys.For(Sample)); // the same pull, the same key: the dashboard shows it without storing it
         Assert.NotEqual(key, keys.For(Sample with { Receipt = "another receipt" }));
@@ -28,6 +29,13 @@ public sealed class PullKeyTests
         {
             Assert.Null(keys.Open(bad));
         }
+
+        // Every fact a put_result needs travels whole, however long (a queue name of 128 characters, none ASCII); a
+        // grader's name, only shown, is cut to 200 bytes.
+        var longer = Sample with { Queue = new string('é', 128), Grader = new string('g', 500) };
+        var opened = keys.Open(keys.For(longer));
+        Assert.Equal(longer.Queue, opened!.Queue);
+        Assert.Equal(new string('g', 200), opened.Grader);
 
         // Another service's session key: its keys do not open here.
         await using var other = await TestService.StartAsync();

@@ -38,10 +38,11 @@ public sealed class PullKeys(SessionKeys keys)
     const byte Version = 2;
     const int NonceBytes = 12;
     const int TagBytes = 16;
-    const int MaxTextBytes = 200; // any one field: a grader's address or user name longer than this is cut
+    const int MaxShownBytes = 200; // a grader's user name or address, shown only, is cut to this
     const int MaxKeyChars = 2048;
-    const byte Absent = byte.MaxValue;
-    const byte GuidText = byte.MaxValue - 1;
+    // A text field starts with its length in two bytes; these two values mark an absent field and a GUID's 16 bytes.
+    const ushort Absent = ushort.MaxValue;
+    const ushort GuidText = ushort.MaxValue - 1;
 
     static readonly byte[] EncryptionPurpose = "xqueue pull key v2 encryption"u8.ToArray();
     static readonly byte[] NoncePurpose = "xqueue pull key v2 nonce"u8.ToArray();
@@ -108,27 +109,35 @@ public sealed class PullKeys(SessionKeys keys)
         buffer.Write(number);
         BinaryPrimitives.WriteInt32BigEndian(number, key.Pulls);
         buffer.Write(number[..4]);
-        foreach (var text in new[] { key.Queue, key.MessageId, key.Receipt, key.Grader, key.Address })
+        foreach (var (text, mayCut) in new[] { (key.Queue, false), (key.MessageId, false), (key.Receipt, false), (key.Grader, true), (key.Address, true) })
         {
             if (text is null)
             {
-                buffer.WriteByte(Absent);
+                WriteLength(buffer, Absent);
             }
             else if (Guid.TryParseExact(text, "D", out var guid) && guid.ToString("D") == text)
             {
                 // Message ids (and the emulator's receipts) are GUIDs: 16 bytes instead of 36.
-                buffer.WriteByte(GuidText);
+                WriteLength(buffer, GuidText);
                 buffer.Write(guid.ToByteArray());
             }
             else
             {
-                var bytes = Encoding.UTF8.GetBytes(text);
-                if (bytes.Length > MaxTextBytes) bytes = bytes[..MaxTextBytes];
-                buffer.WriteByte((byte)bytes.Length);
+                var shown = text;
+                while (mayCut && Encoding.UTF8.GetByteCount(shown) > MaxShownBytes) shown = shown[..^1];
+                var bytes = Encoding.UTF8.GetBytes(shown);
+                WriteLength(buffer, (ushort)bytes.Length); // queue names are at most 128 characters; ids and receipts short
                 buffer.Write(bytes);
             }
         }
         return buffer.ToArray();
+    }
+
+    static void WriteLength(MemoryStream buffer, ushort length)
+    {
+        Span<byte> bytes = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(bytes, length);
+        buffer.Write(bytes);
     }
 
     static PullKey? Decode(byte[] plain)
@@ -141,8 +150,9 @@ public sealed class PullKeys(SessionKeys keys)
         var at = 20;
         for (var i = 0; i < texts.Length; i++)
         {
-            if (at >= plain.Length) return null;
-            var length = plain[at++];
+            if (at + 2 > plain.Length) return null;
+            int length = BinaryPrimitives.ReadUInt16BigEndian(plain.AsSpan(at));
+            at += 2;
             if (length == Absent) continue;
             var isGuid = length == GuidText;
             if (isGuid) length = 16;

@@ -37,35 +37,46 @@ public sealed class ResultIntake(
         if (keys.Open(key) is { } pull && pull.Id == id && catalog.Contains(pull.Queue))
         {
             if (!mayGrade(pull.Queue)) return ResultOutcome.NotAllowed;
-            if (await AcceptHeldAsync(pull, pull.Receipt, key, reply, cancellationToken) is { } outcome) return outcome;
-            // Refused: the lease was extended (a new receipt), or the message moved on (answered, failed, or handed out again).
-            if (await leases.FindAsync(pull, cancellationToken) is { } extended &&
-                await AcceptHeldAsync(pull, extended.Receipt, key, reply, cancellationToken) is { } afterExtend)
-            {
-                return afterExtend;
-            }
+            if (await AcceptHeldAsync(pull, key, reply, cancellationToken) is { } outcome) return outcome;
         }
         return await AcceptRecordedAsync(id, key, reply, mayGrade, cancellationToken);
     }
 
-    /// <returns>Null when <paramref name="receipt"/> is not the message's any more.</returns>
-    async Task<ResultOutcome?> AcceptHeldAsync(PullKey pull, string receipt, string key, string reply, CancellationToken cancellationToken)
+    /// <returns>Null when the message is not this pull's any more (answered, failed, or handed out again).</returns>
+    async Task<ResultOutcome?> AcceptHeldAsync(PullKey pull, string key, string reply, CancellationToken cancellationToken)
     {
-        var hold = pull.HeldAs(catalog.WorkQueue(pull.Queue).Name, receipt, pull.PulledAt + catalog.ProcessingDelay(pull.Queue));
-        // The submission as this instance handed it out saves a read; handed out elsewhere, it is read and the pull's facts come from the key.
-        var handed = inflight.HandedOut(pull.Id) is { } mine && mine.MessageId == pull.MessageId
+        var work = catalog.WorkQueue(pull.Queue);
+        var delay = catalog.ProcessingDelay(pull.Queue);
+        var hold = pull.HeldAs(work.Name, pull.Receipt, pull.PulledAt + delay);
+        // The submission as this instance handed it out with this very key saves a read; handed out elsewhere, it is
+        // read and the pull's facts come from the key.
+        var handed = inflight.HandedOut(pull.Id) is { } mine && mine.PullKey == key
             ? mine
             : await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
         if (handed is null) return ResultOutcome.NoSuchSubmission;
-        var work = catalog.WorkQueue(handed.Queue);
+
+        var result = channels.ChannelsFor(handed.Queue) is [DeliveryChannel.Callback] ? await ResultMessageAsync(handed, reply, cancellationToken) : null;
+        await foreach (var lease in leases.CandidatesAsync(pull, delay, cancellationToken))
+        {
+            var outcome = result is { } message
+                ? await UpdateIntoResultAsync(work, hold with { Receipt = lease.Receipt }, handed, message.Accepted, message.Text, cancellationToken)
+                : await RecordAsync(work, hold with { Receipt = lease.Receipt }, handed, reply, cancellationToken);
+            if (outcome is not null) return outcome;
+        }
+        if (result?.Accepted.Reply?.BlobName is { } orphan) await store.DeleteBlobAsync(orphan, cancellationToken);
+        return null;
+    }
+
+    // The result as its message will carry it; null when it would not fit (the entity records it instead).
+    async Task<(Submission Accepted, string Text)?> ResultMessageAsync(Submission handed, string reply, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var version = Math.Max(handed.ReplyVersion + 1, now.ToUnixTimeMilliseconds());
         var accepted = handed with
         {
             Status = SubmissionStatus.Retired,
             RetireReason = RetireReason.Graded,
-            PullKey = key,
-            Reply = await store.StoreTextAsync(pull.Id, $"reply-{version}", reply, cancellationToken),
+            Reply = await store.StoreTextAsync(handed.Id, $"reply-{version}", reply, cancellationToken),
             ReplyVersion = version,
             GradedAt = now,
             FinishedAt = now,
@@ -73,13 +84,20 @@ public sealed class ResultIntake(
             Delivery = DeliveryState.Pending,
             Channels = [],
         };
-        var text = channels.ChannelsFor(handed.Queue) is [DeliveryChannel.Callback] ? WorkMessage.ForResult(accepted) : null;
-        if (text is null) return await RecordAsync(work, hold, accepted, reply, cancellationToken);
+        if (WorkMessage.ForResult(accepted) is { } text) return (accepted, text);
+        if (accepted.Reply.BlobName is { } unused) await store.DeleteBlobAsync(unused, cancellationToken);
+        return null;
+    }
+
+    // One update, with the hold's receipt, turns the message into the result: the proof of the lease and the promise to deliver.
+    async Task<ResultOutcome?> UpdateIntoResultAsync(
+        QueueClient work, Hold hold, Submission handed, Submission accepted, string text, CancellationToken cancellationToken)
+    {
         try
         {
-            var moved = (await work.UpdateMessageAsync(pull.MessageId, receipt, text, outbox.AttemptLease, cancellationToken)).Value;
+            var moved = (await work.UpdateMessageAsync(hold.MessageId, hold.Receipt, text, outbox.AttemptLease, cancellationToken)).Value;
             inflight.Moved(hold, moved.PopReceipt, moved.NextVisibleOn, accepted);
-            worker.StartSoon(new OutboxEntry(pull.Id, version, pull.MessageId, moved.PopReceipt, now, work.Name), accepted);
+            worker.StartSoon(new OutboxEntry(hold.Id, accepted.ReplyVersion, hold.MessageId, moved.PopReceipt, accepted.GradedAt!.Value, work.Name), accepted);
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
         {
@@ -87,13 +105,13 @@ public sealed class ResultIntake(
         }
         counts.Finished(accepted.Queue, accepted.Status, accepted.RetireReason);
         metrics.Recorded(handed, accepted);
-        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", pull.Id, version);
+        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", hold.Id, accepted.ReplyVersion);
         return ResultOutcome.Accepted;
     }
 
     // The message is moved first (the proof that the grader still holds it, and time to record), then the entity records
     // the result (with the pull's facts) and the outbox the promise; then the work message goes.
-    async Task<ResultOutcome?> RecordAsync(QueueClient work, Hold hold, Submission accepted, string reply, CancellationToken cancellationToken)
+    async Task<ResultOutcome?> RecordAsync(QueueClient work, Hold hold, Submission handed, string reply, CancellationToken cancellationToken)
     {
         try
         {
@@ -107,9 +125,9 @@ public sealed class ResultIntake(
         {
             var stored = await results.RecordAsync(current with
             {
-                PullKey = accepted.PullKey, Pulls = accepted.Pulls, GraderUser = accepted.GraderUser, GraderAddress = accepted.GraderAddress,
-                PulledAt = accepted.PulledAt, FirstPulledAt = accepted.FirstPulledAt, LeaseUntil = accepted.LeaseUntil,
-                History = accepted.History,
+                PullKey = handed.PullKey, Pulls = handed.Pulls, GraderUser = handed.GraderUser, GraderAddress = handed.GraderAddress,
+                PulledAt = handed.PulledAt, FirstPulledAt = handed.FirstPulledAt, LeaseUntil = handed.LeaseUntil,
+                History = handed.History,
             }, reply, SubmissionStatus.Retired, cancellationToken);
             if (stored is null) continue;
             await work.TryDeleteAsync(hold.MessageId, hold.Receipt, cancellationToken);
