@@ -21,7 +21,7 @@ public sealed class BacklogCrashTests
         await using var rig = await StartAsync();
         // A row whose submission is gone (deleted by an operator while it waited), here ahead of all others.
         var orphan = SubmissionId.New(DateTimeOffset.UtcNow);
-        await rig.Service.Get<Backlog>().AddAsync(WindowRig.WorkQueue(rig).Name, orphan, orphan.ToString());
+        await rig.Service.Get<Backlog>().AddAsync(WindowRig.WorkQueue(rig).Name, orphan);
         await WindowRig.SubmitAsync(rig, 0, 15);
 
         var pulls = await WindowRig.DrainAsync(rig, 15, TimeSpan.FromSeconds(60));

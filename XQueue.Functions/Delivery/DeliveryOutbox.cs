@@ -21,7 +21,7 @@ public sealed record OutboxEntry(
 /// message it came in: under the Functions host each retry is then a fresh message, so the trigger's dequeue count
 /// (and its poison queue) count only attempts that threw, never the days of backoff an LMS outage may take.
 /// </summary>
-public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, InflightIndex inflight, IOptions<XQueueOptions> options, TimeProvider time)
+public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, Holds holds, IOptions<XQueueOptions> options, TimeProvider time)
 {
     /// <summary>Where the Functions host moves a message whose invocations kept throwing (its own naming rule).</summary>
     public const string PoisonSuffix = "-poison";
@@ -70,11 +70,14 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, I
         return new OutboxEntry(id, version, messageId, popReceipt, first);
     }
 
-    /// <summary>The entry is done with: its message goes (a result in its work queue stops counting as held then).</summary>
+    /// <summary>
+    /// The entry is done with: its message goes, and then, for a result in its work queue, its hold (in that order, so
+    /// a queue length read in between never counts the submission as waiting).
+    /// </summary>
     public async Task CompleteAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
         await QueueOf(entry).TryDeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
-        if (entry.WorkQueue is { } work) await inflight.ClearAsync(work, entry.SubmissionId, cancellationToken);
+        if (entry.WorkQueue is { } work) await holds.EndAsync(work, entry.SubmissionId, cancellationToken);
     }
 
     public Task CancelAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => CompleteAsync(entry, cancellationToken);

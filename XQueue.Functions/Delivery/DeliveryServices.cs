@@ -32,6 +32,7 @@ public static class DeliveryServices
         services.AddSingleton<DeliveryOutbox>();
         services.AddSingleton<ResultDelivery>();
         services.AddSingleton<DeliveryWorker>();
+        services.AddSingleton<AbandonedResults>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryWorker>());
         return services;
     }

@@ -16,7 +16,7 @@ namespace XQueue.Functions.Push;
 /// Slots bound the pushes in flight per queue in this instance, loops and timer passes together.
 /// </summary>
 public sealed class PushDispatcher(
-    GraderPulls pulls, Handout handout, ResultIntake intake, SubmissionStore store, QueueCatalog catalog, InflightIndex inflight,
+    GraderPulls pulls, Handout handout, ResultIntake intake, SubmissionStore store, QueueCatalog catalog, Holds holds,
     GraderPush grader, IOptions<XQueueOptions> options, TimeProvider time, ILogger<PushDispatcher> log)
 {
     /// <summary>The history kind of a failed attempt (the dashboard's timeline shows its detail).</summary>
@@ -63,9 +63,7 @@ public sealed class PushDispatcher(
         }
         if (pulled is null) return PushOutcome.Empty;
 
-        // The pull hands out no message or count; the hold it left has both.
-        var held = inflight.HandedOut(pulled.Id);
-        if (held is null || held.PullKey != pulled.Key) return PushOutcome.Superseded;
+        var held = pulled.Handed;
         if (held.Pulls > MaxAttempts)
         {
             // Attempts used up without a POST of ours: an instance that died mid-push, or pull graders on this queue.
@@ -113,7 +111,7 @@ public sealed class PushDispatcher(
             return PushOutcome.Superseded; // the message was deleted (retired by an operator) or is someone else's now
         }
         // Waiting for its next attempt, the submission is queued again, not in flight; the attempt goes into its history.
-        inflight.Release(held.Id);
+        await holds.ReleaseAsync(work.Name, held.Id, cancellationToken);
         await store.UpdateAsync(held.Id, current => current with
         {
             History = SubmissionEvent.Append(current.History, new(now, EventKind, Puller, $"{detail}; next attempt in {delay.TotalSeconds:F0} s")),

@@ -6,11 +6,10 @@ using XQueue.Functions.Storage;
 namespace XQueue.Functions.Submissions;
 
 /// <summary>
-/// A submission waiting in the backlog: its id, the work message it will be sent as, when a refill claimed the row to
-/// send it (null until one does; a claim that stays means that refill died before it removed the row), and where the
-/// row is (its partition and ETag).
+/// A submission waiting in the backlog: its id, when a refill claimed the row to send it (null until one does; a claim
+/// that stays means that refill died before it removed the row), and where the row is (its partition and ETag).
 /// </summary>
-public sealed record BacklogRow(long Id, string Message, DateTimeOffset? ClaimedAt, string Partition, ETag ETag);
+public sealed record BacklogRow(long Id, DateTimeOffset? ClaimedAt, string Partition, ETag ETag);
 
 /// <summary>The oldest backlog rows, and whether more may follow them.</summary>
 public sealed record BacklogPage(IReadOnlyList<BacklogRow> Rows, bool More)
@@ -19,8 +18,8 @@ public sealed record BacklogPage(IReadOnlyList<BacklogRow> Rows, bool More)
 }
 
 /// <summary>
-/// Submissions waiting beyond their work queue's window (<see cref="QueueWindow"/>), one row each, holding the work
-/// message its submission will be sent as (its entity was written before it). A work queue's rows are spread over one
+/// Submissions waiting beyond their work queue's window (<see cref="QueueWindow"/>), one row each, naming the
+/// submission (its entity was written before it). A work queue's rows are spread over one
 /// partition per second of submission, keyed so that ascending keys are submission order: the oldest rows are one
 /// range query away, a transaction takes a partition's rows, and no partition grows with the backlog (the emulator
 /// finds a row by scanning its partition, so one partition of thousands made every refill stall it).
@@ -31,16 +30,9 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
 
     public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    /// <summary>
-    /// A submission waits here, with the text of the work message it will be sent as (its id alone when too long for a
-    /// table property: the pull then reads the submission). Its id is unique: its entity was inserted first.
-    /// </summary>
-    public Task AddAsync(string workQueue, long id, string message, CancellationToken cancellationToken = default)
-    {
-        var row = new TableEntity(PartitionOf(workQueue, id), RowKey(id));
-        if (message.Length <= MaxMessageChars) row["Message"] = message;
-        return table.AddEntityAsync(row, cancellationToken);
-    }
+    /// <summary>A submission waits here. Its id is unique: its entity was inserted first.</summary>
+    public Task AddAsync(string workQueue, long id, CancellationToken cancellationToken = default) =>
+        table.AddEntityAsync(new TableEntity(PartitionOf(workQueue, id), RowKey(id)), cancellationToken);
 
     /// <summary>Removes rows just moved into the queue: one transaction per partition and hundred rows.</summary>
     public Task RemoveAllAsync(IEnumerable<BacklogRow> rows, CancellationToken cancellationToken = default) =>
@@ -53,13 +45,9 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
     /// <summary>The oldest waiting rows, first come first: one query, whatever the backlog's size.</summary>
     public async Task<BacklogPage> OldestAsync(string workQueue, int top, CancellationToken cancellationToken = default)
     {
-        var page = await table.QueryPageAsync(Rows(workQueue), top, select: ["Message", "Claimed"], cancellationToken: cancellationToken);
-        var rows = page.Entities.Select(row =>
-        {
-            var id = long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture);
-            var message = row.GetString("Message") ?? id.ToString(CultureInfo.InvariantCulture);
-            return new BacklogRow(id, message, row.GetDateTimeOffset("Claimed"), row.PartitionKey, row.ETag);
-        }).ToList();
+        var page = await table.QueryPageAsync(Rows(workQueue), top, select: ["Claimed"], cancellationToken: cancellationToken);
+        var rows = page.Entities.Select(row => new BacklogRow(
+            long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), row.GetDateTimeOffset("Claimed"), row.PartitionKey, row.ETag)).ToList();
         return new BacklogPage(rows, page.Continuation is not null || rows.Count >= top);
     }
 
@@ -89,9 +77,6 @@ public sealed class Backlog(StorageAccount storage, StorageNames names)
         await foreach (var _ in table.QueryAllAsync(Rows(workQueue), [], cancellationToken)) count++;
         return count;
     }
-
-    // A string property holds at most 32K UTF-16 characters.
-    const int MaxMessageChars = 30_000;
 
     /// <summary>Ids are positive and below 2^53, so 19 digits with leading zeros sort as the numbers do.</summary>
     static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);

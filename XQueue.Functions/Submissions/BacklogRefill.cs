@@ -8,11 +8,12 @@ namespace XQueue.Functions.Submissions;
 
 /// <summary>
 /// Moves backlog rows into a work queue as it drains, oldest first, until about a window waits: a hundred rows at a
-/// time are claimed (one conditional transaction, so two instances never move the same rows), sent as the work
-/// messages they hold, and removed (one transaction). A row this instance sent but could not remove is removed
-/// before anything else, never sent again. A claim left by a refill that died is taken over once it has lapsed, and
-/// its rows are sent as the submission id alone: such a message may be a second copy, so the pull reads the
-/// submission and the holds before it hands it out (<see cref="Handout"/>).
+/// time are claimed (one conditional transaction, so two instances never move the same rows), sent, and removed (one
+/// transaction). A row this instance sent but could not remove is removed before anything else, never sent again. A
+/// claim left by a refill that died is taken over once it has lapsed, and its rows are sent again: the dead refill
+/// may have sent some of them, so any message from the backlog may have a twin. That is why a backlog message names
+/// its submission only: the pull takes the hold's row first and then reads the entity (<see cref="Handout"/>), so of
+/// two twins one is handed out, and the other is dropped, however far apart they come up.
 /// Callers for one queue share one run per instance. Runs start from an empty pull (synchronously), after
 /// pulls and spills (in the background, when the window is below half) and from the sweep.
 /// </summary>
@@ -162,8 +163,7 @@ public sealed class BacklogRefill(
         if (!await backlog.ClaimAsync(rows, time.GetUtcNow(), cancellationToken)) return false;
         foreach (var row in rows)
         {
-            var text = row.ClaimedAt is null ? row.Message : row.Id.ToString(CultureInfo.InvariantCulture);
-            await work.EnqueueAsync(text, cancellationToken: cancellationToken);
+            await work.EnqueueAsync(row.Id.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
             window.Sent(queueName);
             window.LeftBacklog(queueName);
             run.Moved();

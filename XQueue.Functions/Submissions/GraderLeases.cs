@@ -24,12 +24,12 @@ public sealed record LeaseOutcome(LeaseAnswer Answer, DateTimeOffset Until = def
 /// <summary>
 /// extend_lease: a grader that needs longer than the processing delay keeps its submission hidden from other
 /// graders by moving its work message's visibility (Update Message, with the receipt its key names, or the one the
-/// last extend recorded), up to <c>PulledAt + MaxLease</c>. The new receipt is recorded in <see cref="ExtendedLeases"/>,
+/// last extend recorded), up to <c>PulledAt + MaxLease</c>. The new receipt is recorded in the hold's row (<see cref="Holds"/>),
 /// so put_result and later extends find the message on any instance; the key does not change. Every figure of one
 /// request is computed from one reading of the clock: the ceiling, the seconds granted and the lease's end.
 /// </summary>
 public sealed class GraderLeases(
-    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ExtendedLeases leases, TimeProvider time, ILogger<GraderLeases> log)
+    SubmissionStore store, QueueCatalog catalog, PullKeys keys, Holds holds, TimeProvider time, ILogger<GraderLeases> log)
 {
     /// <param name="asked">Seconds from now; null for the queue's processing delay.</param>
     /// <param name="mayGrade">Whether the caller may grade a given queue (checked on the submission's own queue).</param>
@@ -48,21 +48,21 @@ public sealed class GraderLeases(
         var maxLease = catalog.Options.MaxLeaseOf(queue);
         var ceiling = pull.PulledAt + maxLease;
         var wanted = TimeSpan.FromSeconds(asked ?? Math.Ceiling(catalog.ProcessingDelay(queue).TotalSeconds));
-        await foreach (var lease in leases.CandidatesAsync(pull, catalog.ProcessingDelay(queue), cancellationToken))
+        var work = catalog.WorkQueue(queue);
+        await foreach (var lease in holds.CandidatesAsync(work.Name, pull, catalog.ProcessingDelay(queue), cancellationToken))
         {
             var room = ceiling - now;
             // Visibility is whole seconds: round down, so the lease never passes the ceiling.
             var seconds = (int)Math.Floor((wanted < room ? wanted : room).TotalSeconds);
             // Clamped, and the lease already ends within a second of the ceiling: nothing can be added.
-            var atLimit = wanted > room && ceiling - lease.Until < TimeSpan.FromSeconds(1);
+            var atLimit = wanted > room && ceiling - DateTimeOffset.FromUnixTimeMilliseconds(lease.Until) < TimeSpan.FromSeconds(1);
             if (seconds < 1 || atLimit) return new(LeaseAnswer.AtLimit, MaxLease: maxLease);
             try
             {
-                var updated = await catalog.WorkQueue(queue).HideAsync(pull.MessageId, lease.Receipt, TimeSpan.FromSeconds(seconds), cancellationToken);
+                var updated = await work.HideAsync(pull.MessageId, lease.Receipt, TimeSpan.FromSeconds(seconds), cancellationToken);
                 // The service counts visibility from when it took the request, a moment after now: the lease told is never longer than the real one.
                 var until = now.AddSeconds(seconds);
-                await leases.RecordAsync(pull, updated.PopReceipt, until, cancellationToken);
-                inflight.Moved(pull.HeldAs(catalog.WorkQueue(queue).Name, lease.Receipt, lease.Until), updated.PopReceipt, until);
+                await holds.MovedAsync(pull.HeldAs(work.Name, updated.PopReceipt, until), cancellationToken);
                 log.LogInformation("Lease of submission {SubmissionId} extended by {Seconds} s", id, seconds);
                 return new(LeaseAnswer.Extended, until, seconds, maxLease);
             }

@@ -7,8 +7,10 @@ namespace XQueue.Functions.Submissions;
 /// get_submission and get_submissions: one receive of up to n work messages with visibility = the processing
 /// delay (so an unanswered pull reappears by itself), each handed out by <see cref="Handout"/>, all at once. Nothing is
 /// received ahead of a pull: a message this instance took and never handed out would come back counted as a pull.
-/// With a wait (long-poll) the queue is looked at again whenever this instance announces work on it
-/// (<see cref="WorkArrivals"/>) and every <c>XQueue:LongPoll:Recheck</c>, until something is handed out.
+/// A look that finds no message asks the backlog before it answers "empty" (one table query, which also moves the
+/// oldest rows in): no belief of this instance's can hide a submission waiting there. With a wait (long-poll) the
+/// queue is looked at again whenever this instance announces work on it (<see cref="WorkArrivals"/>), every
+/// <c>XQueue:LongPoll:Recheck</c>, and once more at the deadline, until something is handed out.
 /// </summary>
 public sealed class GraderPulls(
     QueueCatalog catalog, Handout handout, QueueWindow window, QueueLength length, BacklogRefill refill, WorkArrivals arrivals,
@@ -30,34 +32,27 @@ public sealed class GraderPulls(
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxPerPull);
-        if (wait <= TimeSpan.Zero) return await LookAsync(queueName, count, grader, refillWhenEmpty: true, cancellationToken);
+        if (wait <= TimeSpan.Zero) return await LookAsync(queueName, count, grader, cancellationToken);
 
         var deadline = time.GetUtcNow() + wait;
         // Watching starts before each look, so work announced between a look and the wait is not missed.
         var watch = arrivals.StartWatching(queueName);
         try
         {
-            // Only the first look may refill from the backlog (a table query): rechecks cost one receive each.
-            var refillWhenEmpty = true;
             while (true)
             {
-                var pulled = await LookAsync(queueName, count, grader, refillWhenEmpty, cancellationToken);
+                var pulled = await LookAsync(queueName, count, grader, cancellationToken);
                 var left = deadline - time.GetUtcNow();
                 if (pulled.Count > 0 || left <= TimeSpan.Zero) return pulled;
-                refillWhenEmpty = false;
                 var recheck = catalog.Options.LongPoll.Recheck;
-                var toDeadline = left <= recheck;
-                if (await watch.WaitAsync(toDeadline ? left : recheck, time, cancellationToken))
+                if (await watch.WaitAsync(left <= recheck ? left : recheck, time, cancellationToken))
                 {
                     // An announcement takes the watch off the list: watch anew before looking.
                     watch.Dispose();
                     watch = arrivals.StartWatching(queueName);
                 }
-                else if (toDeadline)
-                {
-                    // Nothing announced by the deadline: no last look, the grader's next poll looks at once anyway.
-                    return pulled;
-                }
+                // Work may have come through another instance, which announces nothing here: the answer at the
+                // deadline comes from a look made then.
             }
         }
         finally
@@ -66,13 +61,14 @@ public sealed class GraderPulls(
         }
     }
 
-    async Task<IReadOnlyList<PulledSubmission>> LookAsync(string queueName, int count, Grader grader, bool refillWhenEmpty, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<PulledSubmission>> LookAsync(string queueName, int count, Grader grader, CancellationToken cancellationToken)
     {
         var work = catalog.WorkQueue(queueName);
         var delay = catalog.ProcessingDelay(queueName);
         var handed = new List<PulledSubmission>();
         SubmissionUnreadableException? unreadable = null;
         var budget = count + StaleMessagesPerLook;
+        var backlogAsked = false;
         while (handed.Count == 0 && budget > 0)
         {
             var wanted = Math.Min(count, budget);
@@ -80,10 +76,10 @@ public sealed class GraderPulls(
             foreach (var _ in messages) window.Received(queueName);
             if (messages.Length == 0)
             {
-                // The window ran dry before a background refill caught up, or another instance spilled:
-                // move some in now rather than tell the grader the queue is empty. Once per look.
-                if (!refillWhenEmpty || !window.MayHaveBacklog(queueName)) break;
-                refillWhenEmpty = false;
+                // The window ran dry before a refill caught up, or another instance spilled: move some in now
+                // rather than tell the grader the queue is empty. Once per look.
+                if (backlogAsked) break;
+                backlogAsked = true;
                 if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
                 continue;
             }

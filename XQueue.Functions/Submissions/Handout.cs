@@ -6,7 +6,8 @@ using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
 
-public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnlyDictionary<string, Uri> FileUrls);
+/// <summary>What a pull hands a grader, and the submission as handed out (with the pull's facts), for the caller's own use.</summary>
+public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnlyDictionary<string, Uri> FileUrls, Submission Handed);
 
 /// <summary>Who pulls: the grader's user (or token subject) and address, kept in the submission's history.</summary>
 public sealed record Grader(string? User, string? Address);
@@ -14,13 +15,14 @@ public sealed record Grader(string? User, string? Address);
 /// <summary>
 /// Hands one received work message out to a grader. The message carries the submission (<see cref="WorkMessage"/>),
 /// its lease keeps other graders off it, and the key seals its pop receipt and the pull's facts (<see cref="PullKeys"/>),
-/// so nothing is written: any instance can act on the key. A message too large to carry its
-/// submission names it, and the submission is read. Messages for a submission held through another message, or
-/// that ended after they were sent, are dropped; a submission pulled too often without a result is failed; a
-/// result whose delivery was cut short (its instance died) is handed to delivery instead.
+/// so any instance can act on the key. The hold's row is taken in storage (<see cref="Holds"/>) while the body is
+/// read: a message for a submission held through another message, or retired after the message was sent, is dropped
+/// there. A message too large to carry its submission names it, and the submission is read. A submission pulled too
+/// often without a result is failed; a result whose delivery was cut short (its instance died) is handed to delivery
+/// instead.
 /// </summary>
 public sealed class Handout(
-    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ResultRecorder results, FailedIndex failedIndex,
+    SubmissionStore store, QueueCatalog catalog, Holds holds, RecentHandouts recent, PullKeys keys, ResultRecorder results, FailedIndex failedIndex,
     DeliveryWorker delivery, XQueueMetrics metrics, TimeProvider time, ILogger<Handout> log)
 {
     /// <returns>The submission with its key, or null when the message was stale or a result (and dealt with).</returns>
@@ -34,28 +36,45 @@ public sealed class Handout(
             delivery.StartSoon(new OutboxEntry(accepted.Id, accepted.ReplyVersion, message.MessageId, message.PopReceipt, accepted.GradedAt ?? time.GetUtcNow(), work.Name), accepted);
             return null;
         }
-        if (content is null || inflight.IsStale(content.Id, message.MessageId, SentAt(content, message)))
+        if (content is null)
         {
             await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return null;
         }
 
-        var submission = content.Snapshot ?? await ReadNamedAsync(content.Id, message, cancellationToken);
-        if (submission is null)
+        var pulls = (int)message.DequeueCount - content.Skipped; // receives that handed it out
+        var hold = new Hold(
+            work.Name, content.Id, message.MessageId, message.PopReceipt, message.PopReceipt, time.GetUtcNow().ToUnixTimeMilliseconds(),
+            (message.NextVisibleOn ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), Grader: grader.User, Address: grader.Address, Pulls: pulls);
+        if (content.Snapshot is { } snapshot)
+        {
+            if (pulls - 1 > catalog.Options.MaxFailures) return await FailPulledTooOftenAsync(work, snapshot, hold, cancellationToken);
+            return await HandOutAsync(work, hold, holds.TakeAsync(hold, SentAt(content, message), cancellationToken), snapshot, cancellationToken);
+        }
+
+        // Named only, it may be a second copy: the hold is taken before the entity is read, so a copy whose submission
+        // was answered meanwhile (its hold ended after its entity recorded the result) finds it finished.
+        if (!await holds.TakeAsync(hold, SentAt(content, message), cancellationToken))
         {
             await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return null;
         }
-        var pulls = (int)message.DequeueCount - content.Skipped; // receives that handed it out
-        if (pulls - 1 > catalog.Options.MaxFailures)
+        var submission = await store.GetAsync(content.Id, cancellationToken);
+        if (submission is null || submission.Status.IsFinished())
         {
-            await FailAsync(work, submission with { MessageId = message.MessageId, PopReceipt = message.PopReceipt, Pulls = pulls - 1 }, null, cancellationToken);
+            await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            await holds.EndAsync(work.Name, content.Id, cancellationToken);
             return null;
         }
-        var hold = new Hold(
-            work.Name, submission.Id, message.MessageId, message.PopReceipt, message.PopReceipt, time.GetUtcNow().ToUnixTimeMilliseconds(),
-            (message.NextVisibleOn ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), Grader: grader.User, Address: grader.Address, Pulls: pulls);
-        return await HandOutAsync(hold, Pulled(submission, hold, keys.For(hold, submission.Queue)), cancellationToken);
+        if (pulls - 1 > catalog.Options.MaxFailures) return await FailPulledTooOftenAsync(work, submission, hold, cancellationToken);
+        return await HandOutAsync(work, hold, Task.FromResult(true), submission, cancellationToken);
+    }
+
+    // Pulled more than MaxFailures times without a result: this receive is not one more pull.
+    async Task<PulledSubmission?> FailPulledTooOftenAsync(QueueClient work, Submission submission, Hold hold, CancellationToken cancellationToken)
+    {
+        await FailAsync(work, submission with { MessageId = hold.MessageId, PopReceipt = hold.KeyReceipt, Pulls = hold.Pulls - 1 }, null, cancellationToken);
+        return null;
     }
 
     // The service keeps a message's insertion time in whole seconds; the snapshot's own time (a reset's, say) is exact.
@@ -65,20 +84,9 @@ public sealed class Handout(
         return content.Snapshot is { StatusAt: var at } && at > inserted ? at : inserted;
     }
 
-    // A message that names its submission only: one too large to travel, or a second copy sent by a refill that took
-    // over a dead one's claim. The entity says whether it is still waiting, and the holds, read afresh, whether a
-    // grader has it through another message. Null when it must not be handed out (deleted, finished, or held).
-    async Task<Submission?> ReadNamedAsync(long id, QueueMessage message, CancellationToken cancellationToken)
-    {
-        var submission = await store.GetAsync(id, cancellationToken);
-        if (submission is null || submission.Status.IsFinished()) return null;
-        var hold = await inflight.FindAsync(id, fresh: true, cancellationToken);
-        return hold is not null && hold.MessageId != message.MessageId && hold.Until > time.GetUtcNow().ToUnixTimeMilliseconds() ? null : submission;
-    }
-
     /// <summary>
     /// The submission with the pull's facts, which ride with it (in memory, then in the result message) until delivery
-    /// writes them: from the hold, so an instance that did not hand it out can rebuild them from the published holds.
+    /// writes them: from the hold, so an instance that did not hand it out can rebuild them from the key.
     /// </summary>
     public static Submission Pulled(Submission submission, Hold hold, string key)
     {
@@ -100,24 +108,41 @@ public sealed class Handout(
         };
     }
 
-    async Task<PulledSubmission> HandOutAsync(Hold hold, Submission pulled, CancellationToken cancellationToken)
+    // The hold's row is taken (<paramref name="taken"/>) while the body and file links are made: a pull answers after
+    // two round trips, not three.
+    async Task<PulledSubmission?> HandOutAsync(QueueClient work, Hold hold, Task<bool> taken, Submission submission, CancellationToken cancellationToken)
     {
-        var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
-        var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
-        foreach (var (name, blobName) in pulled.Files) urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
+        var pulled = Pulled(submission, hold, keys.For(hold, submission.Queue));
+        var content = ContentAsync(pulled, cancellationToken);
         try
         {
-            var body = await store.ReadTextAsync(pulled.Body, cancellationToken);
-            inflight.Hold(hold, pulled);
-            metrics.Pulled(pulled);
-            log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", pulled.Id, pulled.Queue, pulled.Pulls);
-            return new PulledSubmission(pulled.Id, pulled.PullKey!, body, urls);
+            await Task.WhenAll(taken, content);
         }
         catch (SubmissionUnreadableException e)
         {
             log.LogWarning("Submission {SubmissionId} cannot be handed out: {Problem}", pulled.Id, e.Message);
+            // Not handed out: the hold's row must not make it look held (or the message stale) until the lease ends.
+            if (taken.IsCompletedSuccessfully && taken.Result) await holds.ReleaseAsync(hold.Queue, hold.Id, cancellationToken);
             throw;
         }
+        if (!await taken)
+        {
+            await work.TryDeleteAsync(hold.MessageId, hold.KeyReceipt, cancellationToken);
+            return null;
+        }
+        var (body, urls) = await content;
+        recent.Remember(pulled, catalog.ProcessingDelay(pulled.Queue));
+        metrics.Pulled(pulled);
+        log.LogInformation("Submission {SubmissionId} pulled from {Queue} (pull {Pulls})", pulled.Id, pulled.Queue, pulled.Pulls);
+        return new PulledSubmission(pulled.Id, pulled.PullKey!, body, urls, pulled);
+    }
+
+    async Task<(string Body, Dictionary<string, Uri> Urls)> ContentAsync(Submission pulled, CancellationToken cancellationToken)
+    {
+        var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
+        var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (var (name, blobName) in pulled.Files) urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
+        return (await store.ReadTextAsync(pulled.Body, cancellationToken), urls);
     }
 
     // Pulled more than MaxFailures times without a result: stop handing it out and tell the LMS (legacy notice).
@@ -130,7 +155,7 @@ public sealed class Handout(
         var failed = await results.RecordAsync(current with { Pulls = submission.Pulls, History = history }, FailureNotice.Body, SubmissionStatus.Failed, cancellationToken);
         if (failed is null) return;
         await work.TryDeleteAsync(submission.MessageId!, submission.PopReceipt!, cancellationToken);
-        await inflight.ClearAsync(work.Name, submission.Id, cancellationToken);
+        await holds.EndAsync(work.Name, submission.Id, cancellationToken);
         log.LogWarning("Submission {SubmissionId} on {Queue} failed after {Pulls} unanswered pulls", submission.Id, submission.Queue, submission.Pulls);
     }
 

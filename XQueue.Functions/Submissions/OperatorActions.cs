@@ -11,7 +11,7 @@ public sealed record ActionOutcome(long Id, bool Done, string Message);
 /// attempt (done or refused) is written to the <see cref="AuditLog"/>.
 /// </summary>
 public sealed class OperatorActions(
-    SubmissionStore store, QueueCatalog catalog, QueueWindow window, InflightIndex inflight, Backlog backlog, FailedIndex failed,
+    SubmissionStore store, QueueCatalog catalog, QueueWindow window, Holds holds, Backlog backlog, FailedIndex failed,
     CallbackIndex callbacks, DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, AuditLog audit,
     TimeProvider time, ILogger<OperatorActions> log)
 {
@@ -142,20 +142,19 @@ public sealed class OperatorActions(
 
     // Takes an unfinished submission off its queue: its work message (through the receipt a hold has, or the one it was
     // sent with, while no grader has taken it) or its backlog row, its hold, its failed row. A message that cannot be
-    // deleted (its receipt is stale) is left: the end is shared with every instance, and the pull drops the message.
+    // deleted (its receipt is stale) is left: its hold's row marks the end, and a pull on any instance drops the message.
     async Task ReleaseAsync(Submission s, CancellationToken cancellationToken)
     {
         if (s.Status == SubmissionStatus.Failed) await failed.RemoveAsync(s.Id, cancellationToken);
         if (s.Status.IsFinished() || !catalog.Contains(s.Queue)) return;
         var work = catalog.WorkQueue(s.Queue);
-        inflight.Retired(work.Name, s.Id, shared: false);
         var gone = false;
         try
         {
-            if (await inflight.FindAsync(s.Id, cancellationToken: cancellationToken) is { } hold)
+            if (await holds.FindLiveAsync(work.Name, s.Id, cancellationToken) is { } hold)
             {
                 gone = await work.TryDeleteAsync(hold.MessageId, hold.Receipt, cancellationToken);
-                await inflight.ClearAsync(work.Name, s.Id, cancellationToken);
+                if (gone) await holds.EndAsync(work.Name, s.Id, cancellationToken);
             }
             else if (await callbacks.FindAsync(s.CallbackUrl, s.Id, cancellationToken) is { MessageId: { } messageId, PopReceipt: { } popReceipt })
             {
@@ -171,6 +170,6 @@ public sealed class OperatorActions(
         {
             log.LogInformation("Work message of submission {SubmissionId} left for the pull path to drop ({Status})", s.Id, e.Status);
         }
-        if (!gone) inflight.Retired(work.Name, s.Id, shared: true);
+        if (!gone) await holds.RetiredAsync(work.Name, s.Id, cancellationToken);
     }
 }

@@ -5,7 +5,7 @@ namespace XQueue.Functions.Submissions;
 /// Submissions waiting to be pulled: the queue's message count minus those a grader holds, plus the
 /// submissions waiting in its backlog. Each count also refreshes this instance's <see cref="QueueWindow"/>.
 /// </summary>
-public sealed class QueueLength(QueueCatalog catalog, InflightIndex inflight, Backlog backlog, QueueWindow window, TimeProvider time)
+public sealed class QueueLength(QueueCatalog catalog, Holds holds, Backlog backlog, QueueWindow window, TimeProvider time)
 {
     /// <summary>Submits this close together share one count (see <see cref="PositionAsync"/>).</summary>
     static readonly TimeSpan PositionShared = TimeSpan.FromMilliseconds(250);
@@ -74,17 +74,16 @@ public sealed class QueueLength(QueueCatalog catalog, InflightIndex inflight, Ba
     {
         var work = catalog.WorkQueue(queueName);
         var total = work.ApproximateCountAsync(cancellationToken);
-        var held = inflight.CountLiveAsync(work.Name, cancellationToken);
+        var held = holds.CountLiveAsync(work.Name, cancellationToken);
         var waiting = Math.Max(0, await total - await held);
         window.MessagesWaiting(queueName, waiting);
         return (waiting, await held);
     }
 
-    // Below the window the backlog is known to be empty and no query is made. Otherwise concurrent submits
-    // share one count (it reads every row), and its result serves for a second.
+    // Asked of storage every time (another instance may have spilled a moment ago); concurrent callers share one
+    // query, which reads every row (one page per thousand).
     Task<int> BacklogCountAsync(string queueName)
     {
-        if (window.KnownBacklog(queueName) is { } known) return Task.FromResult(known);
         lock (backlogCounts)
         {
             if (!backlogCounts.TryGetValue(queueName, out var counting))

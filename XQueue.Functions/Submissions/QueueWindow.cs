@@ -6,22 +6,14 @@ namespace XQueue.Functions.Submissions;
 
 /// <summary>
 /// What this instance believes about each queue's window: how many messages wait in its Storage Queue and
-/// how many rows in its backlog. Submit and pull decide from these beliefs without a storage call of their
-/// own; the beliefs are refreshed by the counts submit reads anyway (<see cref="QueueLength"/>) and by
-/// refills, and other instances' work shows up at the next count. Being wrong for a moment costs order or an
-/// extra call, never a submission: every decision made here is also safe when it is mistaken.
+/// how many rows in its backlog. Two decisions are made from these beliefs without a storage call of their own:
+/// whether a submit spills to the backlog, and when a background refill starts. The beliefs are refreshed by the
+/// counts submit reads anyway (<see cref="QueueLength"/>) and by refills, and other instances' work shows up at the
+/// next count. Being wrong for a moment costs order or an extra call, never a submission and never an answer: no
+/// count a client is told and no "empty" comes from here (both ask storage).
 /// </summary>
 public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider time, WorkArrivals arrivals)
 {
-    /// <summary>A backlog count is reused this long; submit replies need it, and counting reads every row.</summary>
-    static readonly TimeSpan CountLifetime = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// "Empty" is trusted longer, because below the window it spares a query on every submit; it still
-    /// expires, because another instance may have spilled meanwhile.
-    /// </summary>
-    static readonly TimeSpan EmptyLifetime = TimeSpan.FromSeconds(5);
-
     /// <summary>Background refills of one queue start at most this often (pulls come many per second).</summary>
     static readonly TimeSpan RefillSpacing = TimeSpan.FromMilliseconds(200);
 
@@ -29,7 +21,6 @@ public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider ti
     {
         public int Waiting;
         public int Backlog;
-        public DateTimeOffset BacklogCountedAt = DateTimeOffset.MinValue;
         public long Spills;
         public DateTimeOffset LastRefill = DateTimeOffset.MinValue;
     }
@@ -43,16 +34,6 @@ public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider ti
     /// or its Storage Queue holds a full window already.
     /// </summary>
     public bool ShouldSpill(string queue) => With(queue, s => s.Backlog > 0 || s.Waiting >= Size);
-
-    /// <summary>False only when a recent count or refill found the backlog empty and nothing was spilled since.</summary>
-    public bool MayHaveBacklog(string queue) => With(queue, s => !IsKnownEmpty(s, time.GetUtcNow()));
-
-    /// <summary>The backlog count, when the last one is fresh enough to answer without a query.</summary>
-    public int? KnownBacklog(string queue) => With<int?>(queue, s =>
-    {
-        var now = time.GetUtcNow();
-        return IsKnownEmpty(s, now) || (s.Backlog > 0 && now - s.BacklogCountedAt < CountLifetime) ? s.Backlog : null;
-    });
 
     /// <summary>
     /// True at most every <see cref="RefillSpacing"/> while a backlog is known and less than half a window
@@ -98,11 +79,8 @@ public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider ti
     {
         // A spill during the query may be missing from it: keep the backlog known, and count again next time.
         if (s.Spills != spillsBefore) return s.Backlog = Math.Max(count, 1);
-        s.BacklogCountedAt = time.GetUtcNow();
         return s.Backlog = count;
     });
-
-    static bool IsKnownEmpty(State s, DateTimeOffset now) => s.Backlog == 0 && now - s.BacklogCountedAt < EmptyLifetime;
 
     T With<T>(string queue, Func<State, T> use)
     {

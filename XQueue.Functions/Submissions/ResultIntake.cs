@@ -21,13 +21,13 @@ public enum ResultOutcome
 /// and turns that message into the result (<see cref="WorkMessage.ForResult"/>) with one update made with the receipt:
 /// that update is both the proof that the grader still holds the lease and the durable promise to deliver. Any
 /// instance can do it at once; none asks another. After extend_lease the receipt has moved, and the new one is read
-/// from <see cref="ExtendedLeases"/>. The grader is answered at once; the LMS is called by Delivery, which records the
+/// from the hold's row (<see cref="Holds"/>). The grader is answered at once; the LMS is called by Delivery, which records the
 /// result in the submission's entity. Results that cannot travel that way (score-event or push queues, a reply too
 /// large for a message) are recorded in the entity first. A key whose message has moved on may still amend a result
 /// delivered already, as in the original: the entity keeps the key it was graded with.
 /// </summary>
 public sealed class ResultIntake(
-    SubmissionStore store, QueueCatalog catalog, InflightIndex inflight, PullKeys keys, ExtendedLeases leases, ResultRecorder results, ChannelSender channels,
+    SubmissionStore store, QueueCatalog catalog, RecentHandouts recent, PullKeys keys, Holds holds, ResultRecorder results, ChannelSender channels,
     DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, XQueueMetrics metrics, TimeProvider time, ILogger<ResultIntake> log)
 {
     /// <param name="mayGrade">Whether the caller may grade a given queue: put_result checks the submission's own queue.</param>
@@ -50,13 +50,13 @@ public sealed class ResultIntake(
         var hold = pull.HeldAs(work.Name, pull.Receipt, pull.PulledAt + delay);
         // The submission as this instance handed it out with this very key saves a read; handed out elsewhere, it is
         // read and the pull's facts come from the key.
-        var handed = inflight.HandedOut(pull.Id) is { } mine && mine.PullKey == key
+        var handed = recent.Find(key) is { } mine
             ? mine
             : await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
         if (handed is null) return ResultOutcome.NoSuchSubmission;
 
         var result = channels.ChannelsFor(handed.Queue) is [DeliveryChannel.Callback] ? await ResultMessageAsync(handed, reply, cancellationToken) : null;
-        await foreach (var lease in leases.CandidatesAsync(pull, delay, cancellationToken))
+        await foreach (var lease in holds.CandidatesAsync(work.Name, pull, delay, cancellationToken))
         {
             var outcome = result is { } message
                 ? await UpdateIntoResultAsync(work, hold with { Receipt = lease.Receipt }, handed, message.Accepted, message.Text, cancellationToken)
@@ -96,7 +96,7 @@ public sealed class ResultIntake(
         try
         {
             var moved = (await work.UpdateMessageAsync(hold.MessageId, hold.Receipt, text, outbox.AttemptLease, cancellationToken)).Value;
-            inflight.Moved(hold, moved.PopReceipt, moved.NextVisibleOn, accepted);
+            recent.Forget(handed.PullKey!);
             worker.StartSoon(new OutboxEntry(hold.Id, accepted.ReplyVersion, hold.MessageId, moved.PopReceipt, accepted.GradedAt!.Value, work.Name), accepted);
         }
         catch (RequestFailedException e) when (e.Status is 400 or 404)
@@ -131,7 +131,7 @@ public sealed class ResultIntake(
             }, reply, SubmissionStatus.Retired, cancellationToken);
             if (stored is null) continue;
             await work.TryDeleteAsync(hold.MessageId, hold.Receipt, cancellationToken);
-            await inflight.ClearAsync(hold.Queue, hold.Id, cancellationToken);
+            await holds.EndAsync(hold.Queue, hold.Id, cancellationToken); // after the message: never counted as waiting
             log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", hold.Id, stored.ReplyVersion);
             return ResultOutcome.Accepted;
         }

@@ -19,8 +19,7 @@ public sealed class StorageNames(string prefix)
 
     public string SubmissionsTable => prefix + "submissions";
     public string CallbacksTable => prefix + "callbacks";
-    public string InflightTable => prefix + "inflight";
-    public string LeasesTable => prefix + "leases";
+    public string HoldsTable => prefix + "holds";
     public string BacklogTable => prefix + "backlog";
     public string FailedTable => prefix + "failed";
     public string AuditTable => prefix + "audit";

@@ -19,7 +19,7 @@ public sealed record SubmittedFile(string Name, BinaryData Content, string? Cont
 /// A message never names a submission that was not stored; a submit refused between the writes removes its entity.
 /// </summary>
 public sealed class SubmissionIntake(
-    SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, InflightIndex inflight, Backlog backlog,
+    SubmissionStore store, QueueCatalog catalog, CallbackIndex callbacks, Holds holds, Backlog backlog,
     QueueWindow window, BacklogRefill refill, QueueLength queueLength, ResultCounts counts, XQueueMetrics metrics, TimeProvider time, ILogger<SubmissionIntake> log)
 {
     /// <returns>The new id and the queue length after it (the LMS shows it as the learner's position).</returns>
@@ -92,14 +92,13 @@ public sealed class SubmissionIntake(
 
     async Task<SendReceipt?> SendAsync(QueueClient work, Submission submission, CancellationToken cancellationToken)
     {
-        var text = WorkMessage.ForSubmission(submission);
         if (window.ShouldSpill(submission.Queue))
         {
             window.Spilling(submission.Queue);
-            await backlog.AddAsync(work.Name, submission.Id, text, cancellationToken);
+            await backlog.AddAsync(work.Name, submission.Id, cancellationToken);
             return null;
         }
-        var message = await work.EnqueueAsync(text, cancellationToken: cancellationToken);
+        var message = await work.EnqueueAsync(WorkMessage.ForSubmission(submission), cancellationToken: cancellationToken);
         window.Sent(submission.Queue);
         return message;
     }
@@ -141,15 +140,14 @@ public sealed class SubmissionIntake(
         if (catalog.Contains(before.Queue))
         {
             var work = catalog.WorkQueue(before.Queue);
-            // Its message, if no grader has taken it since (else the receipt is stale and the message stays: every
-            // instance learns of the end, so the pull drops it when it comes back, and a grader holding it may still
-            // answer, as in the original).
-            inflight.Retired(work.Name, before.Id, shared: false);
+            // Its message, if no grader has taken it since (else the receipt is stale and the message stays: its hold's
+            // row marks the end, so a pull on any instance drops it when it comes back, and a grader holding it may
+            // still answer, as in the original).
             var gone = earlier is { MessageId: { } messageId, PopReceipt: { } popReceipt }
                 ? await work.TryDeleteAsync(messageId, popReceipt, cancellationToken)
                 : await RemoveFromBacklogAsync(work, before.Queue, before.Id, cancellationToken);
             if (gone) queueLength.Left(before.Queue);
-            else inflight.Retired(work.Name, before.Id, shared: true);
+            else await holds.RetiredAsync(work.Name, before.Id, cancellationToken);
         }
         log.LogInformation("Submission {SubmissionId} superseded by {NewSubmissionId}", before.Id, submission.Id);
     }

@@ -9,11 +9,9 @@ public static class SubmissionServices
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<CallbackIndex>();
-        services.AddSingleton<InflightRows>();
         services.AddSingleton<PullKeys>();
-        services.AddSingleton<ExtendedLeases>();
-        services.AddSingleton<InflightIndex>();
-        services.AddHostedService(provider => provider.GetRequiredService<InflightIndex>());
+        services.AddSingleton<Holds>();
+        services.AddSingleton<RecentHandouts>();
         services.AddSingleton<Backlog>();
         services.AddSingleton<WorkArrivals>();
         services.AddSingleton<QueueWindow>();

@@ -6,24 +6,26 @@ using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Sweep;
 
-public sealed record SweepReport(int RescuedDeliveries, int ExpiredLeases, int DeletedSubmissions, int MovedFromBacklog, TimeSpan Elapsed)
+public sealed record SweepReport(
+    int RescuedDeliveries, int AbandonedResults, int OldHolds, int DeletedSubmissions, int MovedFromBacklog, TimeSpan Elapsed)
 {
     public override string ToString() =>
-        $"sweep: {RescuedDeliveries} deliveries back from the poison queue, {ExpiredLeases} expired leases cleared, {DeletedSubmissions} old submissions deleted, " +
-        $"{MovedFromBacklog} moved from the backlog in {Elapsed.TotalMilliseconds:F0} ms";
+        $"sweep: {RescuedDeliveries} deliveries back from the poison queue, {AbandonedResults} abandoned results handed to delivery, " +
+        $"{OldHolds} old hold rows removed, {DeletedSubmissions} old submissions deleted, {MovedFromBacklog} moved from the backlog in {Elapsed.TotalMilliseconds:F0} ms";
 }
 
 /// <summary>
 /// The periodic duties, run by the Functions timer or, standalone, by <see cref="StandaloneSweep"/>.
-/// Each duty reads only what is due (the outbox's poison queue, expired leases and extended leases long over, a key range of old
-/// submissions, the head of each backlog), so its cost follows the work, not the history. Due deliveries
+/// Each duty reads only what is due (the outbox's poison queue, the front of each work queue for results whose
+/// instance died, hold rows long over, a key range of old submissions, the head of each backlog), so its cost follows
+/// the work, not the history. Due deliveries
 /// are the outbox trigger's (standalone: <see cref="OutboxConsumer"/>), not the sweep's. Poison
 /// submissions need no duty here: they are failed on the pull that would hand them out once too often.
 /// The backlog refill here is the safety net: pulls and submits refill too, but only on the instance
 /// that knows of the backlog, and only while grading goes on.
 /// </summary>
 public sealed class Sweeper(
-    DeliveryOutbox outbox, InflightIndex inflight, ExtendedLeases extendedLeases, SubmissionStore store, CallbackIndex callbacks,
+    DeliveryOutbox outbox, AbandonedResults abandoned, Holds holds, SubmissionStore store, CallbackIndex callbacks,
     FailedIndex failed, QueueCatalog catalog, BacklogRefill refill, IOptions<XQueueOptions> options, TimeProvider time, ILogger<Sweeper> log)
 {
     const int RetentionBatch = 100;
@@ -33,30 +35,31 @@ public sealed class Sweeper(
         var clock = Stopwatch.StartNew();
         var rescued = await outbox.RescuePoisonedAsync(cancellationToken);
         if (rescued > 0) log.LogWarning("{Count} deliveries whose attempts kept failing came back from the poison queue", rescued);
-        var leases = await inflight.PurgeExpiredAsync(cancellationToken);
-        await extendedLeases.PurgeAsync(time.GetUtcNow(), cancellationToken);
+        var recovered = await EachQueueAsync(abandoned.RecoverAsync, "Looking for abandoned results", cancellationToken);
+        var oldHolds = await holds.PurgeAsync(cancellationToken);
         var deleted = await DeleteExpiredAsync(cancellationToken);
-        var moved = await RefillBacklogsAsync(cancellationToken);
-        var report = new SweepReport(rescued, leases, deleted, moved, clock.Elapsed);
-        if (rescued + leases + deleted + moved > 0) log.LogInformation("{SweepReport}", report.ToString());
+        var moved = await EachQueueAsync((queue, token) => refill.RefillAsync(queue, token), "Backlog refill", cancellationToken);
+        var report = new SweepReport(rescued, recovered, oldHolds, deleted, moved, clock.Elapsed);
+        if (rescued + recovered + oldHolds + deleted + moved > 0) log.LogInformation("{SweepReport}", report.ToString());
         return report;
     }
 
-    async Task<int> RefillBacklogsAsync(CancellationToken cancellationToken)
+    // A duty per queue; one queue's failure does not keep the others from theirs.
+    async Task<int> EachQueueAsync(Func<string, CancellationToken, Task<int>> duty, string what, CancellationToken cancellationToken)
     {
-        var moved = 0;
+        var total = 0;
         foreach (var queue in catalog.Names)
         {
             try
             {
-                moved += await refill.RefillAsync(queue, cancellationToken);
+                total += await duty(queue, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogWarning(e, "Backlog refill of {Queue} failed; the next sweep tries again", queue);
+                log.LogWarning(e, "{Duty} on {Queue} failed; the next sweep tries again", what, queue);
             }
         }
-        return moved;
+        return total;
     }
 
     async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
