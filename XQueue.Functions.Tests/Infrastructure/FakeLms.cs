@@ -19,6 +19,12 @@ public sealed class FakeLms : IAsyncDisposable
     /// <summary>The status the LMS answers with; 200 means "accepted".</summary>
     public volatile int Status = 200;
 
+    /// <summary>
+    /// How long the LMS takes over a callback before it records it and answers (a slow LMS). A sender that goes
+    /// away meanwhile (killed) leaves nothing recorded, as its request never completed.
+    /// </summary>
+    public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
+
     FakeLms(WebApplication app) => this.app = app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -34,6 +40,17 @@ public sealed class FakeLms : IAsyncDisposable
         {
             Interlocked.Increment(ref lms.Attempts);
             var form = await request.ReadFormAsync();
+            if (lms.AnswerDelay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(lms.AnswerDelay, request.HttpContext.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty;
+                }
+            }
             if (lms.Status != 200) return Results.StatusCode(lms.Status);
             lms.Received.Enqueue(new LmsCallbackRecord(request.Path + request.QueryString, form["xqueue_header"].ToString(), form["xqueue_body"].ToString(), DateTimeOffset.UtcNow));
             return Results.Text("");
