@@ -13,21 +13,24 @@ public enum Better { Higher, Lower, Neither }
 /// </summary>
 public sealed record Figure(string Name, Better Better, Func<JsonNode, double?> Read)
 {
-    /// <summary>The figures in table order; graded cycles for every run either summary reports, matched on depth, graders and pull size.</summary>
+    /// <summary>The figures in table order; graded cycles for every run either summary reports, matched on depth, graders, pull size and instances.</summary>
     public static IEnumerable<Figure> Of(params JsonNode[] summaries)
     {
         yield return new("machine load average at start", Better.Neither, s => Number(s, "machine", "loadAverageAtStart"));
+        yield return new("service instances", Better.Neither, s => Number(s, "instances") ?? 1);
+        yield return new("storage latency added ms", Better.Neither, s => Number(s, "storageLatencyMs") ?? 0);
         yield return new("submits/s, 1 LMS client", Better.Higher, s => Number(s, "submits", "oneClient", "submitsPerSecond"));
         yield return new("submits/s, 4 LMS clients", Better.Higher, s => Number(s, "submits", "fourClients", "submitsPerSecond"));
         yield return new("submit p50 ms, 4 LMS clients", Better.Lower, s => Number(s, "submits", "fourClients", "latencyMs", "p50"));
         yield return new("submit p99 ms, 4 LMS clients", Better.Lower, s => Number(s, "submits", "fourClients", "latencyMs", "p99"));
 
         var runs = summaries.SelectMany(Runs).Select(Key).Distinct().ToArray();
-        foreach (var (depth, graders, pullSize) in runs)
+        foreach (var (depth, graders, pullSize, instances) in runs)
         {
             var bulk = pullSize > 1 ? $", bulk of {pullSize}" : "";
-            yield return new($"graded cycles/s, depth {depth:N0}, {Graders(graders)}{bulk}", Better.Higher,
-                s => Number(Run(s, depth, graders, pullSize), "cyclesPerSecond"));
+            var on = instances > 1 ? $", {instances} instances" : "";
+            yield return new($"graded cycles/s, depth {depth:N0}, {Graders(graders)}{bulk}{on}", Better.Higher,
+                s => Number(Run(s, depth, graders, pullSize, instances), "cyclesPerSecond"));
         }
         if (runs.Length > 0)
         {
@@ -36,8 +39,14 @@ public sealed record Figure(string Name, Better Better, Func<JsonNode, double?> 
             {
                 foreach (var percentile in new[] { "p50", "p95", "p99" })
                     yield return new($"{endpoint} {percentile} ms, depth {deepest:N0}, 1 grader", Better.Lower,
-                        s => Number(Run(s, deepest, 1, 1), key, percentile));
+                        s => Number(Run(s, deepest, 1, 1, Instances(s)), key, percentile));
             }
+        }
+        foreach (var graders in new[] { "oneGrader", "fourGraders" })
+        {
+            var who = graders == "oneGrader" ? "1 grader" : "4 graders";
+            yield return new($"cycles/s, these instances ÷ one, depth 300, {who}", Better.Higher, s => Number(s, "cycles", "vsOneInstance", graders, "cyclesPerSecondRatio"));
+            yield return new($"put_result p50 ms, these instances - one, depth 300, {who}", Better.Lower, s => Number(s, "cycles", "vsOneInstance", graders, "putResultP50DifferenceMs"));
         }
         var levels = summaries.Select(s => (Deep: Number(s, "depth", "deep", "depth"), Shallow: Number(s, "depth", "shallow", "depth")))
             .FirstOrDefault(level => level.Deep is not null && level.Shallow is not null);
@@ -54,6 +63,13 @@ public sealed record Figure(string Name, Better Better, Func<JsonNode, double?> 
         foreach (var endpoint in new[] { "submit", "get_submission", "put_result", "delivery" })
             yield return new($"storage calls per {endpoint}", Better.Lower, s => Number(s, "calls", "byEndpoint", endpoint, "total"));
         yield return new("storage calls per empty poll", Better.Lower, s => Number(s, "calls", "emptyPoll", "perPoll"));
+        yield return new("storage calls per graded submission, everything counted (depth 300, 1 grader)", Better.Lower,
+            s => Number(s, "requestCosts", "perGradedSubmission"));
+        foreach (var endpoint in new[] { "submit", "get_submission", "put_result" })
+        {
+            yield return new($"{endpoint}: storage calls per request", Better.Lower, s => Number(s, "requestCosts", endpoint, "calls"));
+            yield return new($"{endpoint}: storage calls one after another", Better.Lower, s => Number(s, "requestCosts", endpoint, "sequential"));
+        }
         yield return new("idle grader storage calls/h, polling", Better.Lower, s => Number(s, "idle", "polling", "storageCallsPerHour"));
         yield return new("idle grader storage calls/h, long polling", Better.Lower, s => Number(s, "idle", "longPolling", "storageCallsPerHour"));
 
@@ -90,12 +106,15 @@ public sealed record Figure(string Name, Better Better, Func<JsonNode, double?> 
 
     static IEnumerable<JsonNode> Runs(JsonNode summary) => (At(summary, "cycles", "runs") as JsonArray)?.OfType<JsonNode>() ?? [];
 
-    // An older summary may not name the pull size: every pull was single then.
-    static (int Depth, int Graders, int PullSize) Key(JsonNode run) =>
-        ((int)(Number(run, "depth") ?? 0), (int)(Number(run, "graders") ?? 0), (int)(Number(run, "pullSize") ?? 1));
+    // An older summary may not name the pull size or the instances: every pull was single then, on one instance.
+    static (int Depth, int Graders, int PullSize, int Instances) Key(JsonNode run) =>
+        ((int)(Number(run, "depth") ?? 0), (int)(Number(run, "graders") ?? 0), (int)(Number(run, "pullSize") ?? 1), (int)(Number(run, "instances") ?? 1));
 
-    static JsonNode? Run(JsonNode summary, int depth, int graders, int pullSize) =>
-        Runs(summary).FirstOrDefault(run => Key(run) == (depth, graders, pullSize));
+    static JsonNode? Run(JsonNode summary, int depth, int graders, int pullSize, int instances) =>
+        Runs(summary).FirstOrDefault(run => Key(run) == (depth, graders, pullSize, instances));
+
+    /// <summary>How many instances the summary's load phases ran on (<c>--instances</c>).</summary>
+    static int Instances(JsonNode summary) => (int)(Number(summary, "instances") ?? 1);
 
     static JsonNode? Floor(JsonNode summary, int workers) =>
         (At(summary, "floor", "runs") as JsonArray)?.OfType<JsonNode>().FirstOrDefault(run => Number(run, "workers") == workers);

@@ -6,7 +6,13 @@ using XQueue.Bench.Rig;
 
 // XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline; with
 // --compare, another commit's run first and the two side by side (OtherCommit, SideBySide) between them.
-//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --coldstart plain,r2r,composite | --quick | --runs N | --compare <git ref>]
+//   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --coldstart plain,r2r,composite | --quick | --runs N
+//     | --instances N | --storage-latency ms | --compare <git ref>]   (--help: the usage)
+if (BenchOptions.AsksForHelp(args))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
 BenchOptions options;
 OtherCommit? other = null;
 try
@@ -48,6 +54,9 @@ var summary = new JsonObject
     ["command"] = "dotnet run --project XQueue.Bench -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""),
     ["machine"] = Machine.Describe(),
     ["budgetSeconds"] = budget.Total.TotalSeconds,
+    // The service's shape in every load phase: flat, so a summary is read the same way whichever commit wrote it.
+    ["instances"] = options.Topology.Instances,
+    ["storageLatencyMs"] = options.Topology.StorageLatency.TotalMilliseconds,
 };
 using var http = new HttpAttempts();
 var phases = new PhaseRunner(options, summary, http);
@@ -55,11 +64,15 @@ var phases = new PhaseRunner(options, summary, http);
 // The published handler in its own process, as the Functions host starts it (publishing first: minutes on a clean clone).
 var coldStart = await phases.RunAsync("coldstart", () => ColdStart.MeasureAsync(options.ColdStartVariants, options.ColdStartRuns), r => r.ToJson());
 
-// The service in this process, driven over HTTP on 127.0.0.1 as the LMS and xqueue-watcher drive it.
+// The service in this process (--instances N: N of it on one storage), driven over HTTP on 127.0.0.1 as the LMS and
+// xqueue-watcher drive it.
 var submits = await phases.RunAsync("submits", () => SubmitThroughput.MeasureAsync(options), r => r.ToJson());
 var cycles = await phases.RunAsync("cycles", () => GradedCycles.MeasureAsync(options), r => r.ToJson());
 var depth = cycles?.Depth; // measured in the same rigs
 if (depth is not null) summary["depth"] = depth.ToJson();
+var scaling = cycles?.Scaling(); // --instances N: N instances against one, in the same phase
+var requestCosts = RequestCosts.Of(options.Topology, submits, cycles);
+if (requestCosts is not null) summary["requestCosts"] = requestCosts.ToJson();
 var duplicates = await phases.RunAsync("duplicates", () => DuplicateDeliveries.MeasureAsync(options), r => r.ToJson());
 var calls = await phases.RunAsync("calls", () => StorageCallsPerSubmission.MeasureAsync(options), r => r.ToJson());
 var e2e = await phases.RunAsync("e2e", () => EndToEnd.MeasureAsync(options), r => r.ToJson());
@@ -82,17 +95,20 @@ var dashboard = await phases.RunAsync("dashboard", () => DashboardViews.MeasureA
 
 summary["machine"]!["loadAverageAtEnd"] = Machine.LoadAverage();
 summary["wallSeconds"] = Math.Round(budget.Elapsed.TotalSeconds, 1);
-var headline = Headline.Of(budget.Elapsed,
+var headline = Headline.Of(budget.Elapsed, options.Topology == Topology.Single ? null : options.Topology.Describe(),
     ("submits", submits?.Headline()),
     ("cycles", cycles?.Headline()),
     ("duplicates", duplicates?.Headline()),
     ("depth", depth?.Headline()),
+    ("requests", requestCosts?.Headline()),
     ("calls", calls?.Headline()),
     ("idle", idle?.Headline()),
     ("e2e", e2e?.Headline()),
     ("floor", floorFraction?.Headline()),
     ("wave", wave?.Headline()),
     ("coldstart", coldStart?.Headline()));
+if (scaling is not null) headline += " | " + scaling.Headline();
+if (requestCosts?.LatencyHeadline() is { } latency) headline += " | " + latency;
 if (dashboard is not null) headline += " | " + dashboard.Headline();
 summary["headline"] = headline;
 var sideBySide = otherSummary is null ? null : SideBySide.Of(other!, thisCommit, otherSummary, summary);

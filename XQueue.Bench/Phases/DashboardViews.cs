@@ -12,7 +12,8 @@ namespace XQueue.Bench.Phases;
 /// Opt-in phase <c>dashboard</c> (not in the default run: filling takes minutes). Writes 100,000 submissions
 /// straight into storage through the service's own store (spread over the last six days, 95 % retired,
 /// 3 % failed with their failed-index rows, 1 % pending, 1 % pulled), then times each dashboard view over
-/// HTTP as an admin, several times, and counts the storage calls one view makes.
+/// HTTP as an admin, several times, and counts the storage calls one view makes. One instance whatever
+/// <c>--instances</c> says: a view is one request to one instance (its storage latency still applies).
 /// </summary>
 public sealed partial record DashboardViews(int Submissions, double FillSeconds, IReadOnlyList<DashboardViews.View> Views)
 {
@@ -27,7 +28,7 @@ public sealed partial record DashboardViews(int Submissions, double FillSeconds,
         var count = options.Size(100_000, 5_000);
         var repeats = options.Size(7, 3);
         using var meter = new StorageCallMeter();
-        await using var rig = await BenchRig.StartAsync(Queues, TimeSpan.FromMinutes(1), new Dictionary<string, string?>
+        await using var rig = await BenchRig.StartAsync(options.Topology.OneInstance, Queues, TimeSpan.FromMinutes(1), new Dictionary<string, string?>
         {
             [$"XQueue:Users:{Admin}:Password"] = Password,
             [$"XQueue:Users:{Admin}:Roles"] = "admin",

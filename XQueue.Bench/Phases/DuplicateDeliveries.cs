@@ -14,7 +14,7 @@ public sealed record DuplicateDeliveries(int Submitted, int HandedOut, int Hande
     public static async Task<DuplicateDeliveries> MeasureAsync(BenchOptions options)
     {
         var count = options.Size(400, 200);
-        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
+        await using var rig = await BenchRig.StartAsync(options.Topology, [Queue], TimeSpan.FromMinutes(10));
         await rig.PrefillAsync(Queue, count);
         // Graders keep pulling past the count: an extra submission handed out would show up here too.
         var graded = await GradedRun.RunAsync(rig, Queue, graders: 4, cycles: count * 2, options.Seconds(90, 30));

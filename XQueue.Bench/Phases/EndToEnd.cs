@@ -23,7 +23,7 @@ public sealed record EndToEnd(LatencySample Total, LatencySample Submit, Latency
     {
         var count = options.Size(150, 40);
         var pace = TimeSpan.FromMilliseconds(50);
-        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
+        await using var rig = await BenchRig.StartAsync(options.Topology, [Queue], TimeSpan.FromMinutes(10));
         await WarmUp.RunAsync(rig, Queue);
         var baseline = rig.Lms.Received.Count;
 

@@ -46,7 +46,7 @@ public sealed record ExamWave(
     public static async Task<ExamWave> MeasureAsync(BenchOptions options, TimeSpan limit)
     {
         var total = options.Size(5000, 600);
-        await using var rig = await BenchRig.StartAsync(Queues, ProcessingDelay);
+        await using var rig = await BenchRig.StartAsync(options.Topology, Queues, ProcessingDelay);
         await WarmUp.RunAsync(rig, Queues[0], 30);
 
         // Which queue the i-th submission goes to, in proportion to the graders there: 3:3:2.

@@ -38,7 +38,7 @@ public sealed record IdleGraders(double Seconds, IdleGraders.Grader Polling, Idl
         var duration = options.Seconds(120, 12);
         var wait = options.Quick ? 4.0 : 20.0;
         using var meter = new StorageCallMeter();
-        await using var rig = await BenchRig.StartAsync([PollQueue, WaitQueue], TimeSpan.FromMinutes(10),
+        await using var rig = await BenchRig.StartAsync(options.Topology, [PollQueue, WaitQueue], TimeSpan.FromMinutes(10),
             new Dictionary<string, string?> { ["XQueue:Sweep:Interval"] = "01:00:00" }, StorageCallMeter.TagRequests);
         await WarmUp.RunAsync(rig, PollQueue);
         await WarmUp.RunAsync(rig, WaitQueue);

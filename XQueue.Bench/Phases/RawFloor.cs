@@ -10,7 +10,8 @@ namespace XQueue.Bench.Phases;
 /// with the service's shape of concurrency: a worker makes get_submission's and put_result's calls in turn, as a
 /// grader waits for them, and hands the delivery to a background pool of <c>Delivery:Concurrency</c> (8), as
 /// put_result does. Depth 300 (filled straight in storage, see <see cref="StorageCycle.FillAsync"/>), drained by 1 and by 4 workers. The service's cycles/s
-/// at the same depth are reported as a fraction of it (target ≥ 50 %).
+/// at the same depth are reported as a fraction of it (target ≥ 50 %). Through one instance's storage clients whatever
+/// <c>--instances</c> says (no request reaches a service here), with the storage latency of the others' phases.
 /// </summary>
 public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
 {
@@ -36,7 +37,7 @@ public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
     public static async Task<RawFloor> MeasureAsync(BenchOptions options)
     {
         var depth = options.Size(300, 100);
-        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
+        await using var rig = await BenchRig.StartAsync(options.Topology.OneInstance, [Queue], TimeSpan.FromMinutes(10));
         var cycle = new StorageCycle(rig, Queue);
         await cycle.FillAsync(60);
         await RunAsync(cycle, 2, 60); // warm-up

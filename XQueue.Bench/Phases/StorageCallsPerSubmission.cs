@@ -20,7 +20,7 @@ public sealed record StorageCallsPerSubmission(int Submissions, StorageCalls Gra
         var count = options.Size(200, 50);
         const int emptyPolls = 50;
         using var meter = new StorageCallMeter();
-        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10),
+        await using var rig = await BenchRig.StartAsync(options.Topology, [Queue], TimeSpan.FromMinutes(10),
             new Dictionary<string, string?> { ["XQueue:Sweep:Interval"] = "01:00:00" }, StorageCallMeter.TagRequests);
         await WarmUp.RunAsync(rig, Queue);
 

@@ -4,12 +4,16 @@ using XQueue.Bench.Rig;
 
 namespace XQueue.Bench.Phases;
 
-/// <summary>Phase 1. submits/s with 1 and 4 LMS clients submitting back to back, each for a fixed time; latency per submit.</summary>
+/// <summary>
+/// Phase 1. submits/s with 1 and 4 LMS clients submitting back to back, each for a fixed time; latency per submit, and
+/// its storage calls (<see cref="StorageCost"/>: per submit all that the service made in the run, background
+/// included, and per request the calls and those one after another).
+/// </summary>
 public sealed record SubmitThroughput(SubmitThroughput.Run One, SubmitThroughput.Run Four)
 {
     const string Queue = "bench-submit";
 
-    public sealed record Run(int Clients, int Submits, TimeSpan Elapsed, LatencySample Latency)
+    public sealed record Run(int Clients, int Submits, TimeSpan Elapsed, LatencySample Latency, StorageCost Storage)
     {
         public double PerSecond => Submits / Elapsed.TotalSeconds;
 
@@ -20,22 +24,25 @@ public sealed record SubmitThroughput(SubmitThroughput.Run One, SubmitThroughput
             ["seconds"] = Math.Round(Elapsed.TotalSeconds, 2),
             ["submitsPerSecond"] = Math.Round(PerSecond, 1),
             ["latencyMs"] = Latency.ToJson(),
+            ["storage"] = Storage.ToJson(),
         };
     }
 
     public static async Task<SubmitThroughput> MeasureAsync(BenchOptions options)
     {
         var duration = options.Seconds(6, 2);
-        await using var rig = await BenchRig.StartAsync([Queue], TimeSpan.FromMinutes(10));
+        using var meters = new StorageMeters();
+        await using var rig = await BenchRig.StartAsync(options.Topology, [Queue], TimeSpan.FromMinutes(10));
         await rig.PrefillAsync(Queue, 100, clients: 4); // warm-up: JIT, connections, storage tables
-        var one = await RunAsync(rig, 1, duration);
-        var four = await RunAsync(rig, 4, duration);
+        var one = await RunAsync(rig, meters, 1, duration);
+        var four = await RunAsync(rig, meters, 4, duration);
         return new SubmitThroughput(one, four);
     }
 
-    static async Task<Run> RunAsync(BenchRig rig, int clients, TimeSpan duration)
+    static async Task<Run> RunAsync(BenchRig rig, StorageMeters meters, int clients, TimeSpan duration)
     {
         var lmsClients = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => rig.NewLmsAsync()));
+        var mark = meters.Start();
         var latency = new LatencySample();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(lmsClients.Select(async lms =>
@@ -49,8 +56,9 @@ public sealed record SubmitThroughput(SubmitThroughput.Run One, SubmitThroughput
             }
         }));
         var elapsed = clock.Elapsed;
+        var storage = meters.Since(mark, latency.Count, "submit");
         foreach (var lms in lmsClients) lms.Dispose();
-        return new Run(clients, latency.Count, elapsed, latency);
+        return new Run(clients, latency.Count, elapsed, latency, storage);
     }
 
     public string Headline() => $"submits/s {Four.PerSecond:F0} (4 clients)";

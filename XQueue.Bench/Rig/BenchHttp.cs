@@ -9,19 +9,23 @@ public sealed class BenchFailure(string message) : Exception(message);
 /// <summary>What both simulated clients share: one keep-alive connection pool with a cookie jar, and the legacy envelope.</summary>
 public static class BenchHttp
 {
-    public static HttpClient NewClient(Uri server, bool followRedirects, CookieContainer? cookies = null) =>
-        new(new SocketsHttpHandler
+    /// <param name="instances">The service's instances; with more than one, each request goes to the next (<see cref="InstanceRotation"/>).</param>
+    public static HttpClient NewClient(IReadOnlyList<Uri> instances, bool followRedirects, CookieContainer? cookies = null)
+    {
+        var sockets = new SocketsHttpHandler
         {
             UseCookies = true,
             CookieContainer = cookies ?? new CookieContainer(),
             AllowAutoRedirect = followRedirects,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-        })
+        };
+        return new HttpClient(instances.Count > 1 ? new InstanceRotation(instances, sockets) : sockets)
         {
-            BaseAddress = server,
+            BaseAddress = instances[0],
             Timeout = TimeSpan.FromSeconds(60),
         };
+    }
 
     /// <summary>{"return_code": N, "content": …}: the content as text (a JSON string unquoted, anything else raw).</summary>
     public static (int Code, string Content) ParseEnvelope(string json)

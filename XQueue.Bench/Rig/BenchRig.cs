@@ -6,8 +6,9 @@ namespace XQueue.Bench.Rig;
 
 /// <summary>
 /// What every load phase stands on: an Azurite of its own, the service in this process (its own queues, product
-/// defaults unless a phase says otherwise) and a real HTTP listener as the LMS. Every submission has its own
-/// callback URL (its own learner), so none supersedes another.
+/// defaults unless a phase says otherwise; as many instances on the same storage as the <see cref="Topology"/>
+/// says) and a real HTTP listener as the LMS. Every submission has its own callback URL (its own learner), so none
+/// supersedes another.
 /// Why not one Azurite for the whole run: the emulator's calls cost more with everything it holds (see
 /// docs/performance.md, "The queue window"), so one phase's leftovers would slow the next. Its data is on disk,
 /// as in any real deployment's storage, because the in-memory store stalls under sustained load (see <see cref="Azurite"/>).
@@ -20,18 +21,25 @@ public sealed class BenchRig : IAsyncDisposable
     readonly Azurite azurite;
     int sequence;
 
-    BenchRig(Azurite azurite, TestService service, FakeLms lms)
+    BenchRig(Azurite azurite, IReadOnlyList<TestService> services, FakeLms lms)
     {
         this.azurite = azurite;
-        Service = service;
+        Services = services;
         Lms = lms;
     }
 
-    public TestService Service { get; }
+    /// <summary>Every instance of the service, in the order the clients' rotation starts from.</summary>
+    public IReadOnlyList<TestService> Services { get; }
+
+    /// <summary>The first instance: what a phase reaches in process (prefills, its storage clients) goes through it.</summary>
+    public TestService Service => Services[0];
+
+    public IReadOnlyList<Uri> Addresses => [.. Services.Select(service => service.BaseAddress)];
+
     public FakeLms Lms { get; }
 
     public static async Task<BenchRig> StartAsync(
-        IReadOnlyList<string> queues, TimeSpan processingDelay, IDictionary<string, string?>? settings = null,
+        Topology topology, IReadOnlyList<string> queues, TimeSpan processingDelay, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? overrides = null)
     {
         var azurite = await Azurite.StartAsync(onDisk: true);
@@ -52,22 +60,37 @@ public sealed class BenchRig : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
         };
+        foreach (var (key, value) in topology.Settings()) all[key] = value;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        // The tests' host, with this rig's emulator in place of their shared one.
-        var service = await TestService.StartAsync(all, overrides);
-        return new BenchRig(azurite, service, await FakeLms.StartAsync());
+        // The tests' host, with this rig's emulator in place of their shared one; every instance on the same storage
+        // prefix. One after another: the first creates what the others then find (tables, the session key).
+        var prefix = Azurite.NewPrefix();
+        var services = new List<TestService>();
+        try
+        {
+            for (var i = 0; i < topology.Instances; i++) services.Add(await TestService.StartAsync(all, overrides, prefix));
+            return new BenchRig(azurite, services, await FakeLms.StartAsync());
+        }
+        catch
+        {
+            // A phase that fails to start leaves no instance or emulator running beside the next phase.
+            foreach (var service in services) await service.DisposeAsync();
+            await azurite.DisposeAsync();
+            foreach (var port in new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }) StoragePorts.TryRemove(port, out _);
+            throw;
+        }
     }
 
     public async Task<LmsSimulator> NewLmsAsync()
     {
-        var lms = new LmsSimulator(Service.BaseAddress, TestService.LmsUser, TestService.LmsPassword);
+        var lms = new LmsSimulator(Addresses, TestService.LmsUser, TestService.LmsPassword);
         await lms.LoginAsync();
         return lms;
     }
 
     public async Task<GraderSimulator> NewGraderAsync()
     {
-        var grader = new GraderSimulator(Service.BaseAddress, TestService.GraderUser, TestService.GraderPassword);
+        var grader = new GraderSimulator(Addresses, TestService.GraderUser, TestService.GraderPassword);
         await grader.LoginAsync();
         return grader;
     }
@@ -109,7 +132,7 @@ public sealed class BenchRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Service.DisposeAsync();
+        foreach (var service in Services) await service.DisposeAsync();
         await Lms.DisposeAsync();
         await azurite.DisposeAsync();
         foreach (var port in new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }) StoragePorts.TryRemove(port, out _);

@@ -15,14 +15,15 @@ public sealed record Pulled(long Id, string Key, string Body)
 /// get_submission, form POST put_result; a 302 (session missing) means log in (login page prefetch for
 /// the CSRF cookie, POST with Referer and X-CSRFToken) and repeat the request once.
 /// </summary>
-public sealed class GraderSimulator(Uri server, string user, string password) : IDisposable
+public sealed class GraderSimulator(IReadOnlyList<Uri> instances, string user, string password) : IDisposable
 {
     public const string Reply = "{\"correct\": true, \"score\": 1, \"msg\": \"<p>Good job.</p>\"}";
 
     readonly CookieContainer cookies = new();
+    readonly Uri server = instances[0]; // the Referer, and where cookies are looked up (they are kept per host, not per port)
     HttpClient? client;
 
-    HttpClient Http => client ??= BenchHttp.NewClient(server, followRedirects: false, cookies);
+    HttpClient Http => client ??= BenchHttp.NewClient(instances, followRedirects: false, cookies);
 
     public async Task LoginAsync()
     {

@@ -6,9 +6,9 @@ namespace XQueue.Bench.Rig;
 /// The LMS's XQueueInterface: one requests.Session (keep-alive, cookies, redirects followed, Basic auth
 /// for a fronting proxy); a form POST to submit, and on "login_required" a login and one resubmission.
 /// </summary>
-public sealed class LmsSimulator(Uri server, string user, string password) : IDisposable
+public sealed class LmsSimulator(IReadOnlyList<Uri> instances, string user, string password) : IDisposable
 {
-    readonly HttpClient http = Authorized(BenchHttp.NewClient(server, followRedirects: true));
+    readonly HttpClient http = Authorized(BenchHttp.NewClient(instances, followRedirects: true));
 
     /// <summary>Logs in ahead of time, as the LMS's session would have after its first submission.</summary>
     public async Task LoginAsync()

@@ -37,6 +37,7 @@ public sealed partial class InfraSettingsTests
         ["XQueue:LongPoll"] = "default fits; the recheck is tuned by adding an app setting",
         ["XQueue:MaxLease"] = "default fits (30 minutes, or the processing delay when longer); set by adding an app setting",
         ["XQueue:Push"] = "defaults fit (the timeout is the original's); tuned by adding app settings when a push queue needs it",
+        ["XQueue:Storage:AddedLatency"] = "a benchmarking knob (XQueue.Bench --storage-latency): Azure Storage has its own latency",
     };
 
     /// <summary>Settings Flex Consumption rejects or ignores: the runtime comes from functionAppConfig only.</summary>

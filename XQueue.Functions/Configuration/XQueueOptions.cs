@@ -71,6 +71,8 @@ public sealed class XQueueOptions
 
     public PushOptions Push { get; set; } = new();
 
+    public StorageOptions Storage { get; set; } = new();
+
     public TimeSpan ProcessingDelayOf(string queueName) =>
         Queues.TryGetValue(queueName, out var queue) && queue.ProcessingDelay is { } delay ? delay : ProcessingDelay;
 }

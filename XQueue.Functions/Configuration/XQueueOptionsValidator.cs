@@ -79,6 +79,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         options.Metrics.Validate(options, errors);
         options.ScoreEvents.Validate(options, errors);
         options.Push.Validate(options, errors);
+        options.Storage.Validate(errors);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

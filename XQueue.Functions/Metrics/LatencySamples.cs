@@ -1,6 +1,6 @@
 namespace XQueue.Functions.Metrics;
 
-/// <summary>Latency percentiles of one series: count and nearest-rank p50/p95/p99, in seconds; null when nothing was measured.</summary>
+/// <summary>Percentiles of one series: count and nearest-rank p50/p95/p99, in its unit (seconds for latencies); null when nothing was measured.</summary>
 public sealed record Percentiles(int Count, double? P50, double? P95, double? P99);
 
 /// <summary>

@@ -5,11 +5,13 @@ namespace XQueue.Functions.Metrics;
 
 /// <summary>
 /// What /xqueue/metrics/ answers: per queue the snapshot's figures (the whole service's, as the dashboard shows
-/// them) beside this instance's counters since it started and its latency percentiles over the recent window.
+/// them) beside this instance's counters since it started and its latency percentiles over the recent window; per
+/// route its request times and the storage calls its requests made (<see cref="RequestStorageCost"/>).
 /// </summary>
 public sealed record MetricsReport(
     string Instance, DateTimeOffset InstanceStartedAt, DateTimeOffset SnapshotAt, int LatencyWindowSeconds,
-    IReadOnlyList<QueueMetrics> Queues, int AwaitingDelivery, IReadOnlyDictionary<string, Percentiles> Requests)
+    IReadOnlyList<QueueMetrics> Queues, int AwaitingDelivery, IReadOnlyDictionary<string, Percentiles> Requests,
+    IReadOnlyDictionary<string, RouteStorageCalls> StorageCalls)
 {
     /// <summary>Latency phases, by their key in the report and their histogram.</summary>
     static readonly (string Key, string Instrument)[] Phases =
@@ -43,14 +45,22 @@ public sealed record MetricsReport(
         var requests = new SortedDictionary<string, Percentiles>(
             latencies.Where(l => l.Key.Instrument == RecentMeasurements.RequestDuration && l.Key.Subject.Length > 0)
                 .ToDictionary(l => l.Key.Subject, l => l.Value), StringComparer.Ordinal);
+        var storageCalls = new SortedDictionary<string, RouteStorageCalls>(
+            latencies.Where(l => l.Key.Instrument == RequestStorageCost.CallsInstrument && l.Key.Subject.Length > 0)
+                .ToDictionary(l => l.Key.Subject, l => new RouteStorageCalls(l.Value,
+                    latencies.GetValueOrDefault(l.Key with { Instrument = RequestStorageCost.SequentialInstrument }, new Percentiles(0, null, null, null)))),
+            StringComparer.Ordinal);
         return new MetricsReport(instance.Id, instance.StartedAt, figures.At, (int)RecentMeasurements.Window.TotalSeconds,
-            queues, figures.AwaitingDelivery, requests);
+            queues, figures.AwaitingDelivery, requests, storageCalls);
     }
 }
 
 public sealed record QueueMetrics(
     string Queue, int Waiting, int InFlight, int Backlog, int Failed, double? OldestWaitingSeconds,
     QueueCounters Counters, IReadOnlyDictionary<string, Percentiles> Latency);
+
+/// <summary>Percentiles of one route's storage calls per request, and of those that ran one after another.</summary>
+public sealed record RouteStorageCalls(Percentiles Calls, Percentiles Sequential);
 
 /// <summary>This instance's counts since it started.</summary>
 public sealed record QueueCounters(

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using XQueue.Functions.Configuration;
 
 namespace XQueue.Functions.Metrics;
@@ -13,6 +14,12 @@ public static class MetricsServices
         });
         services.AddSingleton<InstanceIdentity>();
         services.AddSingleton<XQueueMetrics>();
+        services.AddSingleton<RequestStorageCost>();
+        // Standalone only (see RequestStorageScope): the Functions worker registers its application builder first.
+        if (!services.Any(service => service.ServiceType == typeof(IFunctionsWorkerApplicationBuilder)))
+        {
+            services.AddSingleton<IStartupFilter, RequestStorageScope>();
+        }
         services.AddHostedService<OtlpExport>();
         return services;
     }

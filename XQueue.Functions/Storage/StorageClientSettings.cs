@@ -7,8 +7,9 @@ using Azure.Storage.Queues;
 namespace XQueue.Functions.Storage;
 
 /// <summary>
-/// What the three SDK clients share: retries sized for a waiting client, the request counter, and room for
-/// more per-call policies or another transport (the tests' fault injection and recorders go in here).
+/// What the three SDK clients share: retries sized for a waiting client, the request counter, the spans of each
+/// request's calls, the benchmark's added latency, and room for more per-call policies or another transport (the
+/// tests' fault injection and recorders go in here).
 /// </summary>
 public sealed class StorageClientSettings
 {
@@ -31,7 +32,8 @@ public sealed class StorageClientSettings
     /// 10 s, so an outage must become the legacy 503 well within that (Azure.Core's default, 3 retries from
     /// 0.8 s, takes ~5.6 s). Background work (delivery, sweep) needs no more: it simply runs again later.
     /// </summary>
-    public void ApplyTo(ClientOptions options, StorageTarget target)
+    /// <param name="addedLatency">Waited before every attempt (<c>XQueue:Storage:AddedLatency</c>); zero adds no policy.</param>
+    public void ApplyTo(ClientOptions options, StorageTarget target, TimeSpan addedLatency = default)
     {
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(100);
@@ -51,6 +53,8 @@ public sealed class StorageClientSettings
         };
         options.AddPolicy(new RequestCountingPolicy(service, endpoint), HttpPipelinePosition.PerCall);
         options.AddPolicy(new NoAnswerPolicy(), HttpPipelinePosition.PerCall);
+        options.AddPolicy(new CallSpanPolicy(), HttpPipelinePosition.PerCall);
+        if (addedLatency > TimeSpan.Zero) options.AddPolicy(new AddedLatencyPolicy(addedLatency), HttpPipelinePosition.PerRetry);
         foreach (var policy in PerCallPolicies) options.AddPolicy(policy, HttpPipelinePosition.PerCall);
         if (Transport is not null) options.Transport = Transport;
     }

@@ -5,6 +5,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using XQueue.Functions.Configuration;
 
 namespace XQueue.Functions.Storage;
 
@@ -43,7 +45,7 @@ public static class StorageRegistration
                         : new BlobServiceClient(Target(provider).BlobServiceUri, Credential(provider), options))
                 .WithVersion(StorageClientSettings.BlobVersion);
             clients.ConfigureDefaults((options, provider) =>
-                provider.GetRequiredService<StorageClientSettings>().ApplyTo(options, Target(provider)));
+                provider.GetRequiredService<StorageClientSettings>().ApplyTo(options, Target(provider), AddedLatency(provider)));
         });
         services.AddSingleton(provider => new UserDelegationKeyCache(
             provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<TimeProvider>()));
@@ -119,6 +121,10 @@ public static class StorageRegistration
                 ? uri
                 : throw new InvalidOperationException($"{Key}__{key} must be an absolute https URL without a query.")
             : null;
+
+    // The app's validated option; zero where storage is registered without the app's options (operator commands, tests).
+    static TimeSpan AddedLatency(IServiceProvider provider) =>
+        provider.GetService<IOptions<XQueueOptions>>()?.Value.Storage.AddedLatency ?? TimeSpan.Zero;
 
     static StorageTarget Target(IServiceProvider provider) => provider.GetRequiredService<StorageTarget>();
 
