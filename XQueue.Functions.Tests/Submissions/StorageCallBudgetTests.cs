@@ -6,18 +6,20 @@ namespace XQueue.Functions.Tests.Submissions;
 
 /// <summary>
 /// The storage calls of the graded path, counted through the real pipeline (Kestrel, the service's storage clients,
-/// Azurite): a submit, one pull, one result and one delivery cost at most 10 (the budget), of which the hold's
-/// row is one insert at the pull and one delete at delivery; an empty poll costs 2 (the receive, and the backlog asked
-/// before "empty" is said). A change that adds a call to the hot path fails here. What an instance does on its own
-/// clock (the outbox consumer's looks) is paid per second, not per submission, and held to that separately.
+/// Azurite): a submit, one pull, one result and one delivery cost 9, of which the hold's row is one insert at the pull
+/// and one delete at delivery; an empty poll costs 2 (the receive, and the backlog asked before "empty" is said). A
+/// change that adds a call to the hot path fails here. What is paid per second, not per submission, is held to that
+/// separately: the outbox consumer's looks, and the count a submit's reply shares with the submits of a quarter second
+/// (queue metadata, live holds, backlog), so a slow machine, which makes fewer submissions share a count, cannot fail
+/// the per-submission budget.
 /// </summary>
 public sealed class StorageCallBudgetTests(ITestOutputHelper output)
 {
     const int Cycles = 10;
-    const int PerGradedSubmission = 10;
+    const int PerGradedSubmission = 9;
 
     [Fact]
-    public async Task A_graded_submission_costs_at_most_ten_storage_calls_and_an_empty_poll_two()
+    public async Task A_graded_submission_costs_nine_storage_calls_plus_a_shared_count_and_an_empty_poll_two()
     {
         var calls = new StorageCalls();
         await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?> { ["XQueue:Sweep:Interval"] = "01:00:00" }, calls.AddTo);
@@ -38,21 +40,26 @@ public sealed class StorageCallBudgetTests(ITestOutputHelper output)
         var seconds = clock.Elapsed.TotalSeconds;
         var spent = calls.Snapshot().Skip(before).ToList();
 
-        // Paid per second, not per submission: the outbox consumer's looks at the outbox.
-        bool Periodic(StorageCall call) => call.Operation == "queue.receive" && call.Path.Contains(outbox, StringComparison.Ordinal);
-        var periodic = spent.Where(Periodic).ToList();
+        // Paid per second, not per submission: the outbox consumer's looks at the outbox, and the shared count.
+        bool Outbox(StorageCall call) => call.Operation == "queue.receive" && call.Path.Contains(outbox, StringComparison.Ordinal);
+        bool Count(StorageCall call) => call.Operation == "queue.count"
+            || call.Operation == "table.query" && (call.Path.Contains(holds, StringComparison.Ordinal) || call.Path.Contains(backlog, StringComparison.Ordinal));
+        bool Periodic(StorageCall call) => Outbox(call) || Count(call);
+        var periodic = spent.Where(Outbox).ToList();
+        var counts = spent.Where(Count).ToList();
         var graded = spent.Where(call => !Periodic(call)).ToList();
-        output.WriteLine($"{Cycles} graded submissions in {seconds:F2} s: {graded.Count} calls ({Breakdown(graded)}); outbox looks {periodic.Count}");
+        output.WriteLine($"{Cycles} graded submissions in {seconds:F2} s: {graded.Count} calls ({Breakdown(graded)}); outbox looks {periodic.Count}; shared counts {counts.Count} calls");
         Assert.True(graded.Count <= PerGradedSubmission * Cycles, $"{graded.Count / (double)Cycles:F1} calls per graded submission: {Breakdown(graded)}");
         Assert.Equal(Cycles, graded.Count(call => call.Operation == "queue.receive" && call.Path.Contains(work, StringComparison.Ordinal))); // one per pull
         Assert.Equal(Cycles, graded.Count(call => call.Operation == "queue.update")); // the result is the one update
         Assert.Equal(2 * Cycles, graded.Count(call => call.Operation is "table.insert" or "table.delete" && call.Path.Contains(holds, StringComparison.Ordinal))); // taken at the pull, ended at delivery
-        // The outbox consumer backs off from a tenth of a second when it finds nothing.
+        // The outbox consumer backs off from a tenth of a second when it finds nothing; a count serves a quarter second.
         Assert.InRange(periodic.Count, 0, (int)Math.Ceiling(seconds * 10) + 2);
+        Assert.InRange(counts.Count, 3, 3 * ((int)Math.Ceiling(seconds * 4) + 1));
 
         var beforeEmpty = calls.Snapshot().Count;
         for (var poll = 0; poll < 5; poll++) Assert.Null(await Pull.NextAsync(rig.Watcher));
-        var empty = calls.Snapshot().Skip(beforeEmpty).Where(call => !Periodic(call)).ToList();
+        var empty = calls.Snapshot().Skip(beforeEmpty).Where(call => !Outbox(call)).ToList();
         Assert.True(empty.Count == 10 && empty.Count(call => call.Operation == "queue.receive") == 5
             && empty.Count(call => call.Path.Contains(backlog, StringComparison.Ordinal)) == 5, $"5 empty polls: {Breakdown(empty)}");
     }

@@ -2,13 +2,15 @@ using XQueue.Functions.Storage;
 namespace XQueue.Functions.Submissions;
 
 /// <summary>
-/// Submissions waiting to be pulled: the queue's message count minus those a grader holds, plus the
-/// submissions waiting in its backlog. Each count also refreshes this instance's <see cref="QueueWindow"/>.
+/// Submissions waiting to be pulled: the queue's visible messages (or, beyond a peek's reach, its message count minus
+/// the live holds), plus the submissions waiting in its backlog. Each count also refreshes this instance's <see cref="QueueWindow"/>.
 /// </summary>
 public sealed class QueueLength(QueueCatalog catalog, Holds holds, Backlog backlog, QueueWindow window, TimeProvider time)
 {
     /// <summary>Submits this close together share one count (see <see cref="PositionAsync"/>).</summary>
     static readonly TimeSpan PositionShared = TimeSpan.FromMilliseconds(250);
+
+    const int PeekMax = 32;
 
     readonly Dictionary<string, Task<int>> backlogCounts = new(StringComparer.Ordinal);
     readonly Dictionary<string, (Task<int> Count, long Before, DateTimeOffset At)> positions = new(StringComparer.Ordinal);
@@ -33,7 +35,7 @@ public sealed class QueueLength(QueueCatalog catalog, Holds holds, Backlog backl
             if (!positions.TryGetValue(queueName, out var shared) || shared.Count.IsFaulted || time.GetUtcNow() - shared.At > PositionShared)
             {
                 // Not tied to this submit's request: one that gives up must not fail the others sharing the count.
-                shared = (Task.Run(() => WaitingAsync(queueName)), now, time.GetUtcNow());
+                shared = (Task.Run(() => WaitingAsync(queueName, exact: false)), now, time.GetUtcNow());
                 positions[queueName] = shared;
             }
             (count, since) = (shared.Count, now - shared.Before);
@@ -49,33 +51,49 @@ public sealed class QueueLength(QueueCatalog catalog, Holds holds, Backlog backl
 
     long Net(string queueName) => submitted.GetValueOrDefault(queueName) - left.GetValueOrDefault(queueName);
 
-    public async Task<int> WaitingAsync(string queueName, CancellationToken cancellationToken = default)
+    /// <summary>The legacy queue length, as get_queuelen answers it: exact (see <see cref="CountAsync(string, bool, CancellationToken)"/>).</summary>
+    public Task<int> WaitingAsync(string queueName, CancellationToken cancellationToken = default) => WaitingAsync(queueName, exact: true, cancellationToken);
+
+    async Task<int> WaitingAsync(string queueName, bool exact, CancellationToken cancellationToken = default)
     {
-        var messages = MessagesWaitingAsync(queueName, cancellationToken);
+        var messages = CountAsync(queueName, exact, cancellationToken);
         var backlogged = BacklogCountAsync(queueName);
-        return await messages + await backlogged;
+        return (await messages).Waiting + await backlogged;
     }
 
-    /// <summary>Messages a grader could take now; the backlog is not included.</summary>
+    /// <summary>Messages a grader could take now (as approximate as the queue's count); the backlog is not included.</summary>
     public async Task<int> MessagesWaitingAsync(string queueName, CancellationToken cancellationToken = default) =>
-        (await MessagesAsync(queueName, cancellationToken)).Waiting;
+        (await CountAsync(queueName, exact: false, cancellationToken)).Waiting;
 
     /// <summary>For the dashboard: waiting (backlog included), held by a grader, and of those waiting in the backlog, from the same counts.</summary>
     public async Task<(int Waiting, int InFlight, int Backlogged)> WaitingAndInFlightAsync(string queueName, CancellationToken cancellationToken = default)
     {
-        var messages = MessagesAsync(queueName, cancellationToken);
+        var messages = CountAsync(queueName, exact: true, cancellationToken);
         var backlogged = BacklogCountAsync(queueName);
         var (waiting, held) = await messages;
         var inBacklog = await backlogged;
         return (waiting + inBacklog, held, inBacklog);
     }
 
-    async Task<(int Waiting, int Held)> MessagesAsync(string queueName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Messages waiting and submissions held. The queue's count includes hidden messages (held, or results being
+    /// delivered), so the live holds are taken off it; but a delivery removes its message and its hold's row one after
+    /// the other, and a count read between them is one off. When <paramref name="exact"/>, the visible messages, which
+    /// are exactly the waiting ones, are also peeked at in the same round trip: one call that no delivery can put out
+    /// of step, and the answer whenever fewer than a peek's 32 wait.
+    /// </summary>
+    async Task<(int Waiting, int Held)> CountAsync(string queueName, bool exact, CancellationToken cancellationToken)
     {
         var work = catalog.WorkQueue(queueName);
+        var visible = exact ? work.PeekMessagesAsync(PeekMax, cancellationToken) : null;
         var total = work.ApproximateCountAsync(cancellationToken);
         var held = holds.CountLiveAsync(work.Name, cancellationToken);
         var waiting = Math.Max(0, await total - await held);
+        if (visible is not null && (await visible).Value is { Length: < PeekMax } front)
+        {
+            // A result whose instance stopped before delivering it is visible too, and is no waiting submission.
+            waiting = front.Count(message => WorkMessage.Read(message.Body.ToString()) is not { Kind: WorkMessageKind.Result });
+        }
         window.MessagesWaiting(queueName, waiting);
         return (waiting, await held);
     }
