@@ -191,4 +191,16 @@ public static class Eventually
         }
         return true;
     }
+
+    /// <summary>Asks <paramref name="condition"/> (a call to the service, say) every <paramref name="every"/> until it holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task<bool> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan every)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(every);
+        }
+        return true;
+    }
 }

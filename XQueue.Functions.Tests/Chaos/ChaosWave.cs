@@ -48,6 +48,9 @@ public sealed class ChaosWave(ChaosLedger ledger, FakeLms lms) : IAsyncDisposabl
         return await Eventually.HoldsAsync(() => acknowledged.IsSubsetOf(lms.Received.Select(r => r.Header)), Remaining(deadline));
     }
 
+    /// <summary>Waits for every learner to be acknowledged, or to give up.</summary>
+    public Task LearnersFinishedAsync(TimeSpan deadline) => Task.WhenAll(learners).WaitAsync(Remaining(deadline));
+
     /// <summary>Keeps the graders polling until <paramref name="until"/> (on the ledger's clock): late re-hand-outs and extra deliveries show up meanwhile.</summary>
     public Task SettleUntilAsync(TimeSpan until) => Eventually.HoldsAsync(() => false, until - ledger.Now);
 

@@ -55,6 +55,13 @@ public sealed class WatcherClient(Uri server, string user, string password) : ID
             Content = new FormUrlEncodedContent([new("xqueue_header", header), new("xqueue_body", body)]),
         });
 
+    /// <summary>The lease addition (README, "Leases"): keeps a pull's submission from other graders for <paramref name="seconds"/> more.</summary>
+    public Task<LegacyResult?> ExtendLeaseAsync(string header, int seconds) =>
+        RequestAsync(() => new HttpRequestMessage(HttpMethod.Post, "/xqueue/extend_lease/")
+        {
+            Content = new FormUrlEncodedContent([new("xqueue_header", header), new("seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+        });
+
     /// <returns>The parsed reply, or null where the watcher would log a failure (non-200, not JSON).</returns>
     async Task<LegacyResult?> RequestAsync(Func<HttpRequestMessage> request)
     {
