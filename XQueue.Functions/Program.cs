@@ -6,13 +6,17 @@ using XQueue.Functions.Auth;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Dashboard;
 using XQueue.Functions.Delivery;
+using XQueue.Functions.Handouts;
 using XQueue.Functions.Hosting;
+using XQueue.Functions.Intake;
 using XQueue.Functions.Legacy;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Push;
+using XQueue.Functions.Replies;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Sweep;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions;
 
@@ -107,7 +111,11 @@ public static class Program
         services.AddXQueueOptions(configuration);
         services.AddStorageAccount(configuration);
         services.AddSubmissions();
+        services.AddWorkQueues();
         services.AddDelivery();
+        services.AddIntake();
+        services.AddHandouts();
+        services.AddReplies();
         services.AddSweep();
         services.AddPush();
         services.AddXQueueAuth();

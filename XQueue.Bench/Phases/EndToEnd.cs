@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using XQueue.Bench.Rig;
+using XQueue.Functions.Intake;
 
 namespace XQueue.Bench.Phases;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using XQueue.Bench.Rig;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Bench.Phases;
 

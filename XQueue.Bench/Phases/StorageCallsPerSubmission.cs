@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using XQueue.Bench.Rig;
+using XQueue.Functions.Intake;
 
 namespace XQueue.Bench.Phases;
 

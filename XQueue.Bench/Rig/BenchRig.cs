@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Intake;
 
 namespace XQueue.Bench.Rig;
 

@@ -1,4 +1,4 @@
-using XQueue.Functions.Submissions;
+using XQueue.Functions.Intake;
 
 namespace XQueue.Bench.Rig;
 

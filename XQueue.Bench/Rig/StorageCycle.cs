@@ -5,6 +5,8 @@ using Azure.Storage.Queues.Models;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Intake;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Bench.Rig;
 

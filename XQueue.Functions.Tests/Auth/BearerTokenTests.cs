@@ -1,5 +1,6 @@
 using System.Net;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Tests.Auth;
 

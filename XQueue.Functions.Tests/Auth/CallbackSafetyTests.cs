@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Delivery;
-using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Intake;
 
 namespace XQueue.Functions.Tests.Auth;
 

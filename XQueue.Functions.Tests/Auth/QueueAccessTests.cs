@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Tests.Auth;
 

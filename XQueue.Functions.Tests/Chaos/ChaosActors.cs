@@ -1,6 +1,7 @@
 using System.Text.Json;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Chaos;
 

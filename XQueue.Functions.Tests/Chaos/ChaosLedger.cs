@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Chaos;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Xunit.Abstractions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Chaos;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Configuration;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using XQueue.Functions.Tests.Submissions;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Tests.Dashboard;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Submissions;
+using XQueue.Functions.Dashboard;
 
 namespace XQueue.Functions.Tests.Dashboard;
 

@@ -4,6 +4,7 @@ using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Storage;
 using XQueue.Functions.Tests.Submissions;
 using static XQueue.Functions.Tests.Delivery.ScoreEventRig;
+using XQueue.Functions.Delivery;
 
 namespace XQueue.Functions.Tests.Delivery;
 

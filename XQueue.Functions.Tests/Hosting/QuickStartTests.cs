@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
 using Xunit.Sdk;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Hosting;
 

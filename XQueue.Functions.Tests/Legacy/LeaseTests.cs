@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Legacy;
 

@@ -4,6 +4,7 @@ using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Metrics;
 
@@ -90,7 +91,7 @@ public sealed class InstrumentTests
         Assert.InRange(age, 1.0, (afterObserve - beforeOldest).TotalSeconds + 0.01); // the second submission's age, not the first's
 
         // All gauges of one observation came from one read of storage, and the next one within the snapshot's age too.
-        var snapshot = rig.Service.Get<Functions.Submissions.OverviewSnapshot>();
+        var snapshot = rig.Service.Get<Functions.WorkQueues.OverviewSnapshot>();
         var at = snapshot.Latest!.At;
         listener.Observe();
         Assert.Equal(at, snapshot.Latest!.At);

@@ -4,6 +4,7 @@ using XQueue.Functions.Tests.Auth;
 using XQueue.Functions.Tests.Dashboard;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
+using XQueue.Functions.Dashboard;
 
 namespace XQueue.Functions.Tests.Metrics;
 

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using XQueue.Functions.Push;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Push;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Push;
 

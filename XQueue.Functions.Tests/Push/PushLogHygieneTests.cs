@@ -1,4 +1,5 @@
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Push;
 

@@ -1,5 +1,7 @@
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Dashboard;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Tests.Push;
 

@@ -1,5 +1,4 @@
 using System.Reflection;
-using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Legacy;
 

@@ -1,5 +1,6 @@
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Submissions;
 

@@ -2,6 +2,7 @@ using Azure.Core;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Dashboard;
 
 namespace XQueue.Functions.Tests.Submissions;
 

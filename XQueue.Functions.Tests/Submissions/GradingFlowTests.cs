@@ -1,4 +1,6 @@
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Intake;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Tests.Submissions;
 
@@ -144,7 +146,7 @@ public sealed class GradingFlowTests
     public async Task A_submission_whose_stored_body_cannot_be_read_gets_the_legacy_fetch_error()
     {
         await using var rig = await GradingRig.StartAsync();
-        var intake = rig.Service.Get<XQueue.Functions.Submissions.SubmissionIntake>();
+        var intake = rig.Service.Get<XQueue.Functions.Intake.SubmissionIntake>();
         var (id, _) = await intake.AcceptAsync(new(TestService.Queue, rig.Header(1, "lost"), rig.Lms.CallbackUrl(1, "lost"),
             new string('x', 20_000), [], null));
         var stored = await rig.Service.Get<XQueue.Functions.Submissions.SubmissionStore>().GetAsync(id);

@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Submissions;
 

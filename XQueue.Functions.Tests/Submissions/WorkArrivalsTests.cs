@@ -1,4 +1,4 @@
-using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Submissions;
 

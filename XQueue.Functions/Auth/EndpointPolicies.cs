@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Auth;
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Auth;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using XQueue.Functions.Auth;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Dashboard;
 

@@ -16,6 +16,10 @@ public static class DashboardServices
         services.AddOptions<KeyManagementOptions>().Configure<SessionKeys>((options, keys) => options.XmlRepository = new KeyRingTable(keys.Table));
         services.AddAntiforgery(options => options.Cookie.Name = "xqueue-dashboard-af");
         services.AddSingleton<FormGuard>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<HeldSubmissions>();
+        services.AddSingleton<SubmissionListing>();
+        services.AddSingleton<OperatorActions>();
         // In place of the Auth room's handler, to which it hands every request outside the dashboard.
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationMiddlewareResultHandler, DashboardAccess>());
         return services;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using XQueue.Functions.Submissions;
 using static XQueue.Functions.Dashboard.Layout;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Dashboard;
 

@@ -104,9 +104,6 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, H
         return messages.Length;
     }
 
-    /// <summary>Results not yet accepted by the LMS (approximate: the queue's own count).</summary>
-    public Task<int> PendingCountAsync(CancellationToken cancellationToken = default) => queue.ApproximateCountAsync(cancellationToken);
-
     QueueClient QueueOf(OutboxEntry entry) => entry.WorkQueue is { } work ? storage.GetQueue(work) : queue;
 
     static string Text(long submissionId, long replyVersion, DateTimeOffset first) =>

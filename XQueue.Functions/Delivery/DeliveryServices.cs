@@ -1,6 +1,5 @@
 using XQueue.Functions.Storage;
 using Azure.Identity;
-using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
 
@@ -31,6 +30,8 @@ public static class DeliveryServices
         services.AddSingleton<ChannelSender>();
         services.AddSingleton<DeliveryOutbox>();
         services.AddSingleton<ResultDelivery>();
+        services.AddSingleton<CallbackAllowlist>();
+        services.AddSingleton<ResultRecorder>();
         services.AddSingleton<DeliveryWorker>();
         services.AddSingleton<AbandonedResults>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryWorker>());

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Submissions;
 
 namespace XQueue.Functions.Delivery;
 

@@ -3,6 +3,9 @@ using XQueue.Functions.Auth;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Dashboard;
+using XQueue.Functions.Intake;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Hosting;
 

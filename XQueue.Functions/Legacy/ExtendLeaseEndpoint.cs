@@ -1,6 +1,7 @@
 using System.Globalization;
 using XQueue.Functions.Auth;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
+using XQueue.Functions.Replies;
 
 namespace XQueue.Functions.Legacy;
 

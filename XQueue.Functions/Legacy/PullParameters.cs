@@ -1,6 +1,6 @@
 using System.Globalization;
 using XQueue.Functions.Configuration;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Legacy;
 

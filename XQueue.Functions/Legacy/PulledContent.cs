@@ -1,4 +1,4 @@
-using XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Legacy;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using XQueue.Functions.Auth;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.Replies;
 
 namespace XQueue.Functions.Legacy;
 

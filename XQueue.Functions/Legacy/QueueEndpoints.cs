@@ -1,5 +1,7 @@
 using XQueue.Functions.Auth;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Intake;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Legacy;
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Azure.Functions.Worker;
 using XQueue.Functions.Auth;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Intake;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Legacy;
 

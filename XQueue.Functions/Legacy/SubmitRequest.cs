@@ -1,5 +1,6 @@
 using System.Text.Json;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Intake;
 
 namespace XQueue.Functions.Legacy;
 

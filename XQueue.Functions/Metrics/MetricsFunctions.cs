@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using XQueue.Functions.Auth;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Metrics;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Metrics;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Metrics;
 

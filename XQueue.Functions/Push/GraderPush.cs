@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Legacy;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
 
 namespace XQueue.Functions.Push;
 

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
+using XQueue.Functions.Replies;
 
 namespace XQueue.Functions.Push;
 

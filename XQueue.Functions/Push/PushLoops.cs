@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
-using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Push;
 

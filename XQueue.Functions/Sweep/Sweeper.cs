@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.Intake;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Sweep;
 

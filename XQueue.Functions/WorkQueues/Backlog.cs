@@ -2,8 +2,9 @@ using Azure.Data.Tables;
 using System.Globalization;
 using Azure;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <summary>
 /// A submission waiting in the backlog: its id, when a refill claimed the row to send it (null until one does; a claim

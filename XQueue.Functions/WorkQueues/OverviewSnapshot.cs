@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <summary>
 /// The one read of the queue figures (<see cref="QueueOverview"/>) that the dashboard, /xqueue/metrics/ and the

@@ -3,8 +3,10 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Intake;
 
 public sealed record NewSubmission(
     string Queue, string Header, string CallbackUrl, string Body, IReadOnlyList<SubmittedFile> Files, string? Submitter);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Memory;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Handouts;
 
 /// <summary>
 /// The submissions this instance handed out lately, by pull key, so a put_result that lands on the same instance does

@@ -2,8 +2,9 @@ using Azure.Data.Tables;
 using System.Security.Cryptography;
 using System.Text;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Intake;
 
 /// <summary>A callback URL's latest submission, and the work message it was sent as (none while in the backlog).</summary>
 public sealed record LatestSubmission(long Id, string? MessageId, string? PopReceipt);

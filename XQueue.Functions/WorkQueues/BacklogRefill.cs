@@ -3,8 +3,9 @@ using Azure.Storage.Queues;
 using System.Globalization;
 using System.Threading.Channels;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <summary>
 /// Moves backlog rows into a work queue as it drains, oldest first, until about a window waits: a hundred rows at a

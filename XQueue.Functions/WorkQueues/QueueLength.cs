@@ -1,5 +1,6 @@
 using XQueue.Functions.Storage;
-namespace XQueue.Functions.Submissions;
+using XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <summary>
 /// Submissions waiting to be pulled: the queue's visible messages (or, beyond a peek's reach, its message count minus

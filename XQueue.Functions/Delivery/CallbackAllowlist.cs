@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Delivery;
 
 /// <summary>
 /// Where LMS callbacks may go (XQueue:CallbackHosts). The URL comes from whoever submits, so without this

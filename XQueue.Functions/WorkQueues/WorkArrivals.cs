@@ -1,4 +1,4 @@
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <summary>
 /// Wakes whoever waits for work on a queue (long-polling graders, push dispatch) when this instance puts a

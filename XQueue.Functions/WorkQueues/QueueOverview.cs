@@ -1,6 +1,7 @@
-using XQueue.Functions.Delivery;
+using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <param name="Backlogged">Of those waiting, how many wait in the backlog table beyond the queue window.</param>
 public sealed record QueueFigures(
@@ -16,7 +17,7 @@ public sealed record OverviewFigures(IReadOnlyList<QueueFigures> Queues, int Awa
 /// Readers go through <see cref="OverviewSnapshot"/>, which shares one read among them.
 /// </summary>
 public sealed class QueueOverview(
-    QueueCatalog catalog, QueueLength length, FailedIndex failed, ResultCounts counts, Backlog backlog, DeliveryOutbox outbox, TimeProvider time)
+    QueueCatalog catalog, QueueLength length, FailedIndex failed, ResultCounts counts, Backlog backlog, StorageAccount storage, StorageNames names, TimeProvider time)
 {
     /// <summary>Graded per minute is averaged over this window, so one quiet minute does not read as zero.</summary>
     static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(5);
@@ -25,7 +26,7 @@ public sealed class QueueOverview(
     {
         var lastHour = counts.SinceAsync(TimeSpan.FromHours(1), cancellationToken);
         var recent = counts.SinceAsync(RateWindow, cancellationToken);
-        var awaiting = outbox.PendingCountAsync(cancellationToken);
+        var awaiting = storage.GetQueue(names.DeliveryQueue).ApproximateCountAsync(cancellationToken); // the outbox, read as a queue: this room sits below Delivery
         var failedByQueue = failed.CountByQueueAsync(cancellationToken);
         var perQueue = await Task.WhenAll(catalog.Names.Select(queue => QueueAsync(queue, cancellationToken)));
         var failures = await failedByQueue;

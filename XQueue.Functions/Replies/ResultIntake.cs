@@ -1,12 +1,13 @@
-using System.Security.Cryptography;
-using System.Text;
 using Azure;
 using Azure.Storage.Queues;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Handouts;
+using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Replies;
 
 public enum ResultOutcome
 {
@@ -145,7 +146,7 @@ public sealed class ResultIntake(
         {
             var submission = await store.GetAsync(id, cancellationToken);
             if (submission is null) return ResultOutcome.NoSuchSubmission;
-            if (!KeyMatches(submission.PullKey, key)) return ResultOutcome.WrongKey;
+            if (!PullKeys.Matches(submission.PullKey, key)) return ResultOutcome.WrongKey;
             if (!mayGrade(submission.Queue)) return ResultOutcome.NotAllowed;
             if (await results.RecordAsync(submission, reply, SubmissionStatus.Retired, cancellationToken) is { } stored)
             {
@@ -154,8 +155,4 @@ public sealed class ResultIntake(
             }
         }
     }
-
-    internal static bool KeyMatches(string? expected, string given) =>
-        !string.IsNullOrEmpty(expected) &&
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(given));
 }

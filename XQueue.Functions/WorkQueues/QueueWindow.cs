@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.WorkQueues;
 
 /// <summary>
 /// What this instance believes about each queue's window: how many messages wait in its Storage Queue and

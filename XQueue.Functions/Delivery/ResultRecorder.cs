@@ -1,7 +1,8 @@
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Metrics;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Delivery;
 
 /// <summary>
 /// Records a reply (a grader's result, or the failure notice) together with the obligation to deliver

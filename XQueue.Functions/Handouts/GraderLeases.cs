@@ -2,8 +2,9 @@ using Azure.Storage.Queues.Models;
 using Azure;
 using XQueue.Functions.Configuration;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Handouts;
 
 public enum LeaseAnswer
 {
@@ -80,7 +81,7 @@ public sealed class GraderLeases(
         await store.GetAsync(id, cancellationToken) switch
         {
             null => LeaseAnswer.NoSuchSubmission,
-            var submission when ResultIntake.KeyMatches(submission.PullKey, key) => LeaseAnswer.NotHeld,
+            var submission when PullKeys.Matches(submission.PullKey, key) => LeaseAnswer.NotHeld,
             _ => LeaseAnswer.WrongKey,
         };
 }

@@ -1,7 +1,9 @@
 using XQueue.Functions.Storage;
 using System.Runtime.ExceptionServices;
+using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Handouts;
 
 /// <summary>
 /// get_submission and get_submissions: one receive of up to n work messages with visibility = the processing

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Caching.Memory;
+using XQueue.Functions.Delivery;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Intake;
 
 /// <summary>
 /// The callback URL checked at submit: the host against the allowlist, and every address it names or resolves

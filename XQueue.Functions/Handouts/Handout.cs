@@ -3,8 +3,10 @@ using Azure.Storage.Queues.Models;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Handouts;
 
 /// <summary>What a pull hands a grader, and the submission as handed out (with the pull's facts), for the caller's own use.</summary>
 public sealed record PulledSubmission(long Id, string Key, string Body, IReadOnlyDictionary<string, Uri> FileUrls, Submission Handed);

@@ -1,8 +1,10 @@
 using Azure.Data.Tables;
 using System.Diagnostics;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Handouts;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Dashboard;
 
 /// <summary>What the operator asks the list for. Text matches any listed field (case-insensitive); an id as text is a lookup.</summary>
 public sealed record SubmissionQuery(

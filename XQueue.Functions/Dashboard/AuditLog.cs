@@ -2,8 +2,9 @@ using Azure.Data.Tables;
 using System.Globalization;
 using System.Security.Cryptography;
 using XQueue.Functions.Storage;
+using XQueue.Functions.Submissions;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Dashboard;
 
 public sealed record AuditEntry(DateTimeOffset At, string Actor, string Action, long? SubmissionId, string Outcome);
 

@@ -1,4 +1,6 @@
-namespace XQueue.Functions.Submissions;
+using XQueue.Functions.Handouts;
+using XQueue.Functions.Submissions;
+namespace XQueue.Functions.Dashboard;
 
 /// <summary>
 /// Submissions as the dashboard shows them. A pull writes nothing to the submission's entity (the hold has its own

@@ -1,7 +1,11 @@
 using XQueue.Functions.Storage;
 using XQueue.Functions.Delivery;
+using XQueue.Functions.Handouts;
+using XQueue.Functions.Intake;
+using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 
-namespace XQueue.Functions.Submissions;
+namespace XQueue.Functions.Dashboard;
 
 public sealed record ActionOutcome(long Id, bool Done, string Message);
 
