@@ -15,7 +15,8 @@ public sealed class RotatedWaveTests(ITestOutputHelper output)
     public async Task Four_graders_through_three_instances_lose_nothing_deliver_nothing_twice_and_share_no_submission()
     {
         const int learners = 200, lmsClients = 2, graders = 4;
-        var delay = TimeSpan.FromSeconds(5); // well above a grader's time on a loaded machine: no lease lapses
+        // Well above a grader's time even on a machine loaded by the rest of the suite (5 s once lapsed there): no lease lapses.
+        var delay = TimeSpan.FromSeconds(15);
         var deadline = TimeSpan.FromSeconds(90); // a bound for failures only: the test ends as soon as the wave has settled
         await using var rig = await MultiInstanceRig.StartAsync(new Dictionary<string, string> { ["XQueue:ProcessingDelay"] = delay.ToString() });
         var ledger = new ChaosLedger("3 instances, each request on the next", delay);
