@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Handouts;
+using XQueue.Functions.Tests.Chaos;
 
 namespace XQueue.Functions.Tests.Push;
 
@@ -34,9 +35,9 @@ public sealed class PushGraderTests
         var delivered = Assert.Single(await rig.Lms.WaitForAsync(1, Patience));
         Assert.Equal(reply, delivered.Body);
         Assert.Equal(rig.Header(1, "shape"), delivered.Header);
-        var stored = Assert.Single(await rig.SubmissionsAsync());
-        Assert.Equal(SubmissionStatus.Retired, stored.Status);
-        Assert.Equal(1, stored.Pulls);
+        // Delivery records the result in the entity right after the LMS took it: wait for that write, not past it.
+        Assert.True(await Eventually.HoldsAsync(async () => (await rig.SubmissionsAsync()).Single().Status == SubmissionStatus.Retired, Patience, TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(1, Assert.Single(await rig.SubmissionsAsync()).Pulls);
     }
 
     [Fact]
