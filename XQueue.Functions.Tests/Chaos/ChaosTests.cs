@@ -142,7 +142,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task An_lms_down_while_results_are_put_gets_every_result_once_it_recovers_and_nothing_is_graded_twice(int outageSeconds)
     {
         const int learners = 100, lmsClients = 2, graders = 3;
-        var delay = TimeSpan.FromSeconds(4);
+        // Well above a grader's time on a machine loaded by the rest of the suite (4 s once lapsed there, the late
+        // result rightly refused): a re-handout here must mean a lost result, not a slow grader.
+        var delay = TimeSpan.FromSeconds(10);
         var outage = TimeSpan.FromSeconds(outageSeconds);
         var deadline = outage + TimeSpan.FromSeconds(45);
         await using var lms = await FakeLms.StartAsync();
@@ -263,7 +265,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
     public async Task Two_instances_on_one_storage_account_hand_out_no_submission_twice_and_lose_none()
     {
         const int learners = 300, lmsClients = 4, graders = 4;
-        var delay = TimeSpan.FromSeconds(5);
+        // Well above a grader's time on a machine loaded by the rest of the suite (5 s lapsed there twice, the late
+        // results rightly refused): every handout here must be the only one.
+        var delay = TimeSpan.FromSeconds(15);
         var deadline = TimeSpan.FromSeconds(45);
         var prefix = Azurite.NewPrefix();
         await using var lms = await FakeLms.StartAsync();

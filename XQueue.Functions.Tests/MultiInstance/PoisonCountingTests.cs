@@ -84,7 +84,8 @@ public sealed class PoisonCountingTests(ITestOutputHelper output)
         Assert.Equal(0, (await lms.SubmitAsync(header, LegacyText.Body("while True: pass"))).Code);
 
         // The grader crashes on it every time: each pull unanswered, handed out again once its lease lapses, pulls
-        // through the rotation (so on different instances), the second pull's instance killed and restarted before the third.
+        // through the rotation (which instance answers a given hand-out depends on the polls between: it may be the
+        // same one each time), the second pull's instance killed and restarted before the third.
         var handouts = new List<(Pull Pull, int Instance)>();
         for (var pull = 1; pull <= MaxFailures + 1; pull++)
         {
@@ -113,7 +114,6 @@ public sealed class PoisonCountingTests(ITestOutputHelper output)
         output.WriteLine($"handed out on instances {string.Join(", ", handouts.Select(h => $"#{h.Instance}"))}; {rig.Describe()}");
         Assert.Equal(MaxFailures + 1, handouts.Select(h => h.Pull.Key).Distinct().Count()); // a new key each time
         Assert.Equal(FailureNotice.Body, Assert.Single(rig.Lms.Received, r => r.Header == header).Body);
-        Assert.True(handouts.Select(h => h.Instance).Distinct().Count() > 1, "every pull was answered by one instance");
         rig.AssertNoInternalErrors();
     }
 
