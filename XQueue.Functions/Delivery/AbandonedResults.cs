@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.WorkQueues;
@@ -33,7 +34,7 @@ public sealed class AbandonedResults(QueueCatalog catalog, DeliveryOutbox outbox
             var text = message.Body.ToString();
             if (WorkMessage.Read(text) is { Kind: WorkMessageKind.Result, Snapshot: { } accepted })
             {
-                worker.StartSoon(new OutboxEntry(accepted.Id, accepted.ReplyVersion, message.MessageId, message.PopReceipt, accepted.GradedAt ?? time.GetUtcNow(), work.Name), accepted);
+                Resume(work, message, accepted);
                 found++;
             }
             else await GiveBackAsync(work, message.MessageId, message.PopReceipt, text, cancellationToken);
@@ -41,6 +42,10 @@ public sealed class AbandonedResults(QueueCatalog catalog, DeliveryOutbox outbox
         if (found > 0) log.LogWarning("{Count} results accepted on {Queue} but left undelivered (an instance stopped) were handed to delivery", found, queueName);
         return found;
     }
+
+    /// <summary>A result message received (by the sweep, or by a pull that met it) goes to delivery under its new receipt.</summary>
+    public void Resume(QueueClient work, QueueMessage message, Submission accepted) =>
+        worker.StartSoon(new OutboxEntry(accepted.Id, accepted.ReplyVersion, message.MessageId, message.PopReceipt, accepted.GradedAt ?? time.GetUtcNow(), work.Name), accepted);
 
     static async Task GiveBackAsync(QueueClient work, string messageId, string receipt, string text, CancellationToken cancellationToken)
     {

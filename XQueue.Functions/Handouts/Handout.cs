@@ -25,7 +25,7 @@ public sealed record Grader(string? User, string? Address);
 /// </summary>
 public sealed class Handout(
     SubmissionStore store, QueueCatalog catalog, Holds holds, RecentHandouts recent, PullKeys keys, ResultRecorder results, FailedIndex failedIndex,
-    DeliveryWorker delivery, XQueueMetrics metrics, TimeProvider time, ILogger<Handout> log)
+    AbandonedResults abandoned, XQueueMetrics metrics, TimeProvider time, ILogger<Handout> log)
 {
     /// <returns>The submission with its key, or null when the message was stale or a result (and dealt with).</returns>
     /// <exception cref="SubmissionUnreadableException">Its body cannot be read; it comes back after the delay.</exception>
@@ -35,7 +35,7 @@ public sealed class Handout(
         if (content is { Kind: WorkMessageKind.Result, Snapshot: { } accepted })
         {
             // put_result accepted it, and whoever was delivering it is gone: deliver it from here.
-            delivery.StartSoon(new OutboxEntry(accepted.Id, accepted.ReplyVersion, message.MessageId, message.PopReceipt, accepted.GradedAt ?? time.GetUtcNow(), work.Name), accepted);
+            abandoned.Resume(work, message, accepted);
             return null;
         }
         if (content is null)
