@@ -19,7 +19,7 @@ public sealed class StorageCallBudgetTests(ITestOutputHelper output)
     const int PerGradedSubmission = 9;
 
     [Fact]
-    public async Task A_graded_submission_costs_nine_storage_calls_plus_a_shared_count_and_an_empty_poll_two()
+    public async Task A_graded_submission_costs_nine_storage_calls_plus_a_shared_count_and_an_empty_poll_three()
     {
         var calls = new StorageCalls();
         await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?> { ["XQueue:Sweep:Interval"] = "01:00:00" }, calls.AddTo);
@@ -60,7 +60,8 @@ public sealed class StorageCallBudgetTests(ITestOutputHelper output)
         var beforeEmpty = calls.Snapshot().Count;
         for (var poll = 0; poll < 5; poll++) Assert.Null(await Pull.NextAsync(rig.Watcher));
         var empty = calls.Snapshot().Skip(beforeEmpty).Where(call => !Outbox(call)).ToList();
-        Assert.True(empty.Count == 10 && empty.Count(call => call.Operation == "queue.receive") == 5
+        // An empty poll looks, asks the backlog, and looks again (a refill may have moved rows in between).
+        Assert.True(empty.Count == 15 && empty.Count(call => call.Operation == "queue.receive") == 10
             && empty.Count(call => call.Path.Contains(backlog, StringComparison.Ordinal)) == 5, $"5 empty polls: {Breakdown(empty)}");
     }
 

@@ -9,8 +9,9 @@ namespace XQueue.Functions.Handouts;
 /// get_submission and get_submissions: one receive of up to n work messages with visibility = the processing
 /// delay (so an unanswered pull reappears by itself), each handed out by <see cref="Handout"/>, all at once. Nothing is
 /// received ahead of a pull: a message this instance took and never handed out would come back counted as a pull.
-/// A look that finds no message asks the backlog before it answers "empty" (one table query, which also moves the
-/// oldest rows in): no belief of this instance's can hide a submission waiting there. With a wait (long-poll) the
+/// A look that finds no message asks the backlog (one table query, which also moves the oldest rows in) and looks
+/// once more before it answers "empty": no belief of this instance's, and no refill between the two, can hide a
+/// submission waiting there. With a wait (long-poll) the
 /// queue is looked at again whenever this instance announces work on it (<see cref="WorkArrivals"/>), every
 /// <c>XQueue:LongPoll:Recheck</c>, and once more at the deadline, until something is handed out.
 /// </summary>
@@ -79,10 +80,12 @@ public sealed class GraderPulls(
             if (messages.Length == 0)
             {
                 // The window ran dry before a refill caught up, or another instance spilled: move some in now
-                // rather than tell the grader the queue is empty. Once per look.
+                // rather than tell the grader the queue is empty. Then the queue is looked at once more, whatever the
+                // backlog said: a refill (here or on another instance) may have moved the last rows in after the look
+                // and before the backlog was read, and neither of the two would have seen them. Once per look.
                 if (backlogAsked) break;
                 backlogAsked = true;
-                if (!await refill.RefillNowAsync(queueName, cancellationToken)) break;
+                await refill.RefillNowAsync(queueName, cancellationToken);
                 continue;
             }
             budget -= messages.Length;

@@ -40,14 +40,14 @@ public sealed class BacklogRefill(
 
     /// <summary>
     /// For a pull that found no visible message: the room is then the whole window, so no count is read.
-    /// Returns as soon as one more message is in the queue (true), or the run ended without moving one.
+    /// Returns as soon as one more message is in the queue, or the run ended without moving one (the pull looks again
+    /// either way); a run that failed fails the pull (storage is unreachable).
     /// </summary>
-    public async Task<bool> RefillNowAsync(string queueName, CancellationToken cancellationToken = default)
+    public async Task RefillNowAsync(string queueName, CancellationToken cancellationToken = default)
     {
         var run = Join(queueName, window.Size);
-        var moved = run.NextMove;
-        await Task.WhenAny(moved, run.Completion).WaitAsync(cancellationToken);
-        return moved.IsCompleted || await run.Completion > 0;
+        await Task.WhenAny(run.NextMove, run.Completion).WaitAsync(cancellationToken);
+        if (run.Completion.IsFaulted) await run.Completion;
     }
 
     /// <summary>After a pull or a spill: a background run when the window is below half (see <see cref="QueueWindow.ClaimRefill"/>).</summary>
