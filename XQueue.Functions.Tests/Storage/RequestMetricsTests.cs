@@ -76,10 +76,11 @@ public sealed class RequestMetricsTests
         var queue = AzuriteAccount.Services(new Dictionary<string, string?> { [StorageRegistration.Key] = "UseDevelopmentStorage=true" },
             services => StoragePipeline.Settings(services).Transport = transport.Transport()).GetRequiredService<StorageAccount>().GetQueue("anything");
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => queue.PeekMessagesAsync(1));
+        RequestFailedException error;
+        using (StoragePatience.Use(TimeSpan.FromMilliseconds(500))) error = await Assert.ThrowsAsync<RequestFailedException>(() => queue.PeekMessagesAsync(1));
 
         Assert.Equal(503, error.Status);
-        Assert.Equal(3, transport.Requests.Count); // the app's clients try a call three times
+        Assert.True(transport.Requests.Count >= 2, $"{transport.Requests.Count} attempts"); // retried for half a second
         Assert.Equal(new Dictionary<(string, string), long> { [("queue", "queue.peek")] = 1 }, counts.Snapshot());
     }
 

@@ -10,7 +10,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_503_on_the_first_attempt_is_retried_and_the_call_succeeds()
     {
-        var faults = new FailFirstAttempt(HttpStatusCode.ServiceUnavailable);
+        var faults = new FailAttempts(HttpStatusCode.ServiceUnavailable);
         var queue = await QueueThroughAsync(faults);
 
         await queue.CreateIfNotExistsAsync();
@@ -23,7 +23,7 @@ public sealed class RetryTests
     [Fact]
     public async Task A_non_retriable_status_is_not_retried()
     {
-        var faults = new FailFirstAttempt(HttpStatusCode.BadRequest);
+        var faults = new FailAttempts(HttpStatusCode.BadRequest);
         var queue = await QueueThroughAsync(faults);
 
         var error = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => queue.CreateIfNotExistsAsync());
@@ -32,22 +32,48 @@ public sealed class RetryTests
         Assert.Equal(1, faults.Attempts);
     }
 
-    static async Task<Azure.Storage.Queues.QueueClient> QueueThroughAsync(FailFirstAttempt faults)
+    [Fact]
+    public async Task A_call_is_retried_while_its_patience_lasts_and_given_up_after_at_most_one_more_delay()
+    {
+        var faults = new FailAttempts(HttpStatusCode.ServiceUnavailable, failing: int.MaxValue);
+        var queue = await QueueThroughAsync(faults);
+        var patience = TimeSpan.FromSeconds(1.5);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (StoragePatience.Use(patience)) await Assert.ThrowsAsync<Azure.RequestFailedException>(() => queue.PeekMessagesAsync(1));
+
+        // Delays of 100, 200, 400, 800 ms (±20 %) fit about four retries into 1.5 s; the last delay is at most 1 s.
+        Assert.InRange(faults.Attempts, 4, 8);
+        Assert.InRange(clock.Elapsed, patience, patience + TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task A_call_with_no_patience_is_tried_once()
+    {
+        var faults = new FailAttempts(HttpStatusCode.ServiceUnavailable, failing: int.MaxValue);
+        var queue = await QueueThroughAsync(faults);
+
+        using (StoragePatience.Use(TimeSpan.Zero)) await Assert.ThrowsAsync<Azure.RequestFailedException>(() => queue.PeekMessagesAsync(1));
+
+        Assert.Equal(1, faults.Attempts);
+    }
+
+    static async Task<Azure.Storage.Queues.QueueClient> QueueThroughAsync(FailAttempts faults)
     {
         var account = await AzuriteAccount.CreateAsync(services =>
             StoragePipeline.Settings(services).Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(faults)));
         return account.GetQueue(AzuriteAccount.NewName("retry"));
     }
 
-    /// <summary>The wire below the clients: answers the first request itself with a fault, passes the rest to Azurite.</summary>
-    sealed class FailFirstAttempt(HttpStatusCode status) : DelegatingHandler(new SocketsHttpHandler())
+    /// <summary>The wire below the clients: answers the first <paramref name="failing"/> requests itself with a fault, passes the rest to Azurite.</summary>
+    sealed class FailAttempts(HttpStatusCode status, int failing = 1) : DelegatingHandler(new SocketsHttpHandler())
     {
         int attempts;
 
         public int Attempts => Volatile.Read(ref attempts);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref attempts) == 1
+            Interlocked.Increment(ref attempts) <= failing
                 ? Task.FromResult(new HttpResponseMessage(status) { Headers = { { "x-ms-error-code", "InjectedFault" } } })
                 : base.SendAsync(request, cancellationToken);
     }

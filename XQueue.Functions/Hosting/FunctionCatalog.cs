@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Azure.Functions.Worker;
+using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Hosting;
 
@@ -16,7 +17,8 @@ public enum TriggerKind
 
 /// <summary>
 /// One [Function] method as its attributes declare it: the trigger, and for HTTP functions what must hold
-/// before it runs ([Authorize] policy, [EnableRateLimiting] group, [RequireAntiforgeryToken]).
+/// before it runs ([Authorize] policy, [EnableRateLimiting] group, [RequireAntiforgeryToken]) and how long each of its
+/// storage calls may be retried ([StoragePatience]).
 /// </summary>
 public sealed record FunctionEntry(
     string Name,
@@ -28,7 +30,8 @@ public sealed record FunctionEntry(
     string? QueueName = null,
     string? Policy = null,
     string? Throttle = null,
-    bool Antiforgery = false);
+    bool Antiforgery = false,
+    TimeSpan? Patience = null);
 
 /// <summary>
 /// Every function of the app, read once from the attributes the Functions worker SDK also reads when it writes
@@ -70,7 +73,8 @@ public sealed class FunctionCatalog
                 Methods: http.Methods?.Select(m => m.ToUpperInvariant()).ToArray() ?? [],
                 Policy: method.GetCustomAttribute<AuthorizeAttribute>()?.Policy,
                 Throttle: method.GetCustomAttribute<EnableRateLimitingAttribute>()?.PolicyName,
-                Antiforgery: method.GetCustomAttribute<RequireAntiforgeryTokenAttribute>()?.RequiresValidation == true);
+                Antiforgery: method.GetCustomAttribute<RequireAntiforgeryTokenAttribute>()?.RequiresValidation == true,
+                Patience: method.GetCustomAttribute<StoragePatienceAttribute>()?.Patience);
         }
         if (parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).OfType<TimerTriggerAttribute>().FirstOrDefault() is { } timer)
         {

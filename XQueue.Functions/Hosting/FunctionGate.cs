@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Diagnostics;
 using XQueue.Functions.Auth;
 using XQueue.Functions.Dashboard;
+using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Hosting;
 
@@ -12,7 +13,8 @@ namespace XQueue.Functions.Hosting;
 /// run in the Functions worker's pipeline): authentication, the function's [Authorize] policy answered as
 /// ASP.NET Core's authorization middleware answers it (through the app's result handler: the session's 302, a
 /// token's 401, the legacy 403), its [EnableRateLimiting] group, its [RequireAntiforgeryToken] check, and the
-/// legacy envelope for a failure (503 when storage is unreachable).
+/// legacy envelope for a failure (503 when storage is unreachable); and the patience of its storage calls, for
+/// everything the request does, authentication included.
 /// </summary>
 public sealed class FunctionGate(
     IAuthorizationPolicyProvider policies, IPolicyEvaluator evaluator, IAuthorizationMiddlewareResultHandler results,
@@ -20,6 +22,7 @@ public sealed class FunctionGate(
 {
     public async Task RunAsync(HttpContext http, FunctionEntry function, Func<HttpContext, Task> run)
     {
+        using var patience = StoragePatience.Use(function.Patience ?? StoragePatience.Request);
         try
         {
             // Every request, as the authentication middleware does: open functions read the user too.

@@ -5,6 +5,7 @@ using XQueue.Functions.Auth;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Intake;
 using XQueue.Functions.WorkQueues;
+using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Legacy;
 
@@ -12,8 +13,10 @@ namespace XQueue.Functions.Legacy;
 public sealed class QueueFunctions(
     QueueCatalog catalog, SubmissionIntake intake, QueueAccess access, CallbackTargets callbacks, QueueLength queueLength, ILoggerFactory logs)
 {
+    // The LMS reads a submit's answer for 10 s (edx-platform's XQueue client); three calls one after another, each retried
+    // for 2 s (and one more delay of at most 1 s), stay within it, and the learner is not told "Unable to deliver your submission" over a throttled call.
     [Function("Submit")]
-    [Authorize(EndpointPolicies.Submit), EnableRateLimiting(Throttling.Submits)]
+    [Authorize(EndpointPolicies.Submit), EnableRateLimiting(Throttling.Submits), StoragePatience(2)]
     public Task<IResult> Submit([HttpTrigger(AuthorizationLevel.Anonymous, Route = "xqueue/submit/")] HttpRequest request) =>
         QueueEndpoints.Submit(request.HttpContext, catalog, intake, access, callbacks, logs);
 

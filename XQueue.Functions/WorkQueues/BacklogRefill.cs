@@ -96,7 +96,12 @@ public sealed class BacklogRefill(
             if (running.TryGetValue(queueName, out var current) && !current.Completion.IsCompleted) return current;
             var run = new RefillRun();
             // Started off this thread, so it cannot finish (and forget itself) before it is remembered.
-            run.Completion = Task.Run(() => RunAsync(queueName, room, run, stopping.Token));
+            // The run is shared work, not the request's that happened to start it: it gets the patience of background work.
+            run.Completion = Task.Run(async () =>
+            {
+                using var patience = StoragePatience.Use(StoragePatience.Background);
+                return await RunAsync(queueName, room, run, stopping.Token);
+            });
             running[queueName] = run;
             return run;
         }
