@@ -24,9 +24,10 @@ public sealed class MetricsEndpointTests
         await rig.SubmitAsync(2, "waiting", "print(2)");
 
         // The delivery is counted just after the LMS answered; give it a moment under load.
-        using var report = await ReportWhenAsync(rig, r => MetricsRig.Queue(r).GetProperty("counters").GetProperty("delivered").GetInt64() == 1);
+        using var report = await ReportWhenAsync(rig, r => MetricsRig.Counters(r).GetProperty("delivered").GetInt64() == 1
+            && MetricsRig.Queue(r).GetProperty("latency").GetProperty("endToEnd").GetProperty("count").GetInt32() == 1);
         var queue = MetricsRig.Queue(report);
-        var counters = queue.GetProperty("counters");
+        var counters = MetricsRig.Counters(report);
         Assert.Equal(2, counters.GetProperty("received").GetInt64());
         Assert.Equal(1, counters.GetProperty("pulled").GetInt64());
         Assert.Equal(1, counters.GetProperty("resultsAccepted").GetInt64());
@@ -44,16 +45,18 @@ public sealed class MetricsEndpointTests
             Assert.Equal(p.GetProperty("p50").GetDouble(), p.GetProperty("p99").GetDouble()); // one sample
             return p.GetProperty("p50").GetDouble();
         }
+        // The service's histograms give each percentile within 2 % (the middle of a bucket 4 % wide), from 1 ms up.
         var (waiting, grading, delivery, endToEnd) = (P50("waiting"), P50("grading"), P50("delivery"), P50("endToEnd"));
-        Assert.InRange(waiting, 0.3, 30);
-        Assert.InRange(grading, 0.4, 30);
+        Assert.InRange(waiting, 0.3 * 0.98, 30);
+        Assert.InRange(grading, 0.4 * 0.98, 30);
         Assert.InRange(delivery, 0, 10);
         // One pull: the phases follow each other without a gap, so together they are the whole way.
-        Assert.InRange(endToEnd, waiting + grading + delivery - 0.001, waiting + grading + delivery + 0.001);
+        var sum = waiting + grading + delivery;
+        Assert.InRange(endToEnd, sum * 0.96 - 0.002, sum * 1.04 + 0.002);
 
         Assert.Equal(300, report.RootElement.GetProperty("latencyWindowSeconds").GetInt32());
-        Assert.False(string.IsNullOrEmpty(report.RootElement.GetProperty("instance").GetString()));
-        var requests = report.RootElement.GetProperty("requests");
+        Assert.False(string.IsNullOrEmpty(report.RootElement.GetProperty("thisInstance").GetProperty("id").GetString()));
+        var requests = report.RootElement.GetProperty("thisInstance").GetProperty("requests");
         Assert.True(requests.GetProperty("/xqueue/submit/").GetProperty("count").GetInt32() >= 1, requests.ToString());
         Assert.True(requests.GetProperty("/xqueue/put_result/").GetProperty("count").GetInt32() >= 1, requests.ToString());
     }
@@ -117,7 +120,7 @@ public sealed class MetricsEndpointTests
         Assert.Contains(dashboard.GetProperty("oldestWaiting").GetString(),
             new[] { Functions.Dashboard.Layout.Age(oldest - millisecond), Functions.Dashboard.Layout.Age(oldest + millisecond) });
         Assert.Equal(overview.RootElement.GetProperty("awaitingDelivery").GetInt32(), second.RootElement.GetProperty("awaitingDelivery").GetInt32());
-        Assert.Equal(4, MetricsRig.Queue(second).GetProperty("counters").GetProperty("received").GetInt64()); // counters are live
+        Assert.Equal(4, MetricsRig.Counters(second).GetProperty("received").GetInt64()); // this instance's counters are live
     }
 
     /// <summary>The first report that meets the condition, or the last one read when none did within 15 s (the caller asserts on it).</summary>

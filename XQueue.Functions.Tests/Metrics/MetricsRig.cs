@@ -23,6 +23,10 @@ public static class MetricsRig
         return JsonDocument.Parse(body);
     }
 
+    /// <summary>The answering instance's own counters for the test queue (labelled as its own in the report).</summary>
+    public static JsonElement Counters(JsonDocument report) =>
+        report.RootElement.GetProperty("thisInstance").GetProperty("counters").GetProperty(TestService.Queue);
+
     public static JsonElement Queue(JsonDocument report) =>
         report.RootElement.GetProperty("queues").EnumerateArray().Single(q => q.GetProperty("queue").GetString() == TestService.Queue);
 }

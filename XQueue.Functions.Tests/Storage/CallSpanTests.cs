@@ -115,7 +115,7 @@ public sealed class CallSpanTests
         var submitting = clock.Elapsed;
 
         using var report = await MetricsRig.ReadAsync(rig);
-        var submit = report.RootElement.GetProperty("storageCalls").GetProperty("/xqueue/submit/");
+        var submit = report.RootElement.GetProperty("thisInstance").GetProperty("storageCalls").GetProperty("/xqueue/submit/");
         var (calls, sequential) = (submit.GetProperty("calls"), submit.GetProperty("sequential"));
         Assert.True(calls.GetProperty("count").GetInt32() >= 1, submit.ToString());
         Assert.Equal(calls.GetProperty("count").GetInt32(), sequential.GetProperty("count").GetInt32());

@@ -7,6 +7,8 @@ using XQueue.Functions.Dashboard;
 using XQueue.Functions.Intake;
 using XQueue.Functions.WorkQueues;
 
+using XQueue.Functions.Metrics;
+
 namespace XQueue.Functions.Hosting;
 
 /// <summary>
@@ -31,6 +33,7 @@ public static class StartupTasks
             services.GetRequiredService<FailedIndex>().InitializeAsync(cancellationToken),
             services.GetRequiredService<AuditLog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ResultCounts>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<ServiceLatencies>().InitializeAsync(cancellationToken),
             services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken),
             // Its own table; its password checks (PBKDF2, CPU) overlap the round trips above.
             services.GetRequiredService<UserStore>().SeedAsync(cancellationToken));

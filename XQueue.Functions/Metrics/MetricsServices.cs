@@ -13,6 +13,8 @@ public static class MetricsServices
             if (string.IsNullOrWhiteSpace(options.Metrics.OtlpEndpoint)) options.Metrics.OtlpEndpoint = configuration[MetricsOptions.StandardEndpointKey];
         });
         services.AddSingleton<InstanceIdentity>();
+        services.AddSingleton<ServiceLatencies>();
+        services.AddHostedService(provider => provider.GetRequiredService<ServiceLatencies>());
         services.AddSingleton<XQueueMetrics>();
         services.AddSingleton<RequestStorageCost>();
         // Standalone only (see RequestStorageScope): the Functions worker registers its application builder first.

@@ -22,10 +22,15 @@ public sealed class XQueueMetrics : IDisposable
     readonly Counter<long> received, pulled, accepted, failed, deliveries;
     readonly Histogram<double> waiting, grading, delivery, endToEnd;
     readonly TimeProvider time;
+    readonly ServiceLatencies service;
 
-    public XQueueMetrics(IMeterFactory meters, OverviewSnapshot snapshot, TimeProvider time)
+    /// <summary>Latency phases, by their key in reports and the service's histograms.</summary>
+    public const string Waiting = "waiting", Grading = "grading", Delivery = "delivery", EndToEnd = "endToEnd";
+
+    public XQueueMetrics(IMeterFactory meters, OverviewSnapshot snapshot, ServiceLatencies service, TimeProvider time)
     {
         this.time = time;
+        this.service = service;
         Meter = meters.Create(new MeterOptions(MeterName));
         // Listening starts before the first instrument exists, so /xqueue/metrics/ misses no measurement.
         Recent = new RecentMeasurements(Meter.Scope!, time);
@@ -54,7 +59,7 @@ public sealed class XQueueMetrics : IDisposable
     public void Pulled(Submission handedOut)
     {
         pulled.Add(1, Queue(handedOut));
-        if (handedOut is { Pulls: 1, FirstPulledAt: { } first }) waiting.Record(Between(handedOut.ReceivedAt, first), Queue(handedOut));
+        if (handedOut is { Pulls: 1, FirstPulledAt: { } first }) Phase(waiting, Waiting, handedOut, Between(handedOut.ReceivedAt, first));
     }
 
     /// <summary>A reply stored: a grader's result, or the failure notice.</summary>
@@ -66,7 +71,7 @@ public sealed class XQueueMetrics : IDisposable
             return;
         }
         accepted.Add(1, Queue(stored));
-        if (before.GradedAt is null && stored is { PulledAt: { } pulledAt, GradedAt: { } gradedAt }) grading.Record(Between(pulledAt, gradedAt), Queue(stored));
+        if (before.GradedAt is null && stored is { PulledAt: { } pulledAt, GradedAt: { } gradedAt }) Phase(grading, Grading, stored, Between(pulledAt, gradedAt));
     }
 
     /// <param name="before">The submission as it was before this attempt was recorded.</param>
@@ -75,8 +80,15 @@ public sealed class XQueueMetrics : IDisposable
         deliveries.Add(1, Queue(before), new("outcome", delivered ? Delivered : gaveUp ? GaveUp : FailedAttempt));
         if (!delivered || before.DeliveredAt is not null || before is not { RetireReason: RetireReason.Graded, GradedAt: { } gradedAt }) return;
         var now = time.GetUtcNow();
-        delivery.Record(Between(gradedAt, now), Queue(before));
-        endToEnd.Record(Between(before.ReceivedAt, now), Queue(before));
+        Phase(delivery, Delivery, before, Between(gradedAt, now));
+        Phase(endToEnd, EndToEnd, before, Between(before.ReceivedAt, now));
+    }
+
+    // Exported as this instance's histogram, and added to the service's (every instance's, in storage).
+    void Phase(Histogram<double> histogram, string phase, Submission submission, double seconds)
+    {
+        histogram.Record(seconds, Queue(submission));
+        service.Record(submission.Queue, phase, seconds);
     }
 
     Histogram<double> Seconds(string name, string description) =>

@@ -11,9 +11,9 @@ public sealed record FinishedCounts(int Graded, int Retired, int Failed);
 /// How many submissions each queue finished per minute, for the dashboard's "graded per minute" and
 /// "retired in the last hour" without reading history and without a storage call on put_result: each
 /// instance counts in memory and writes its per-minute totals (one row per minute, queue and instance)
-/// every few seconds in the background. Readers add the other instances' rows to this instance's own
-/// counts, so they lag by at most one flush for other instances. A crash loses that instance's last
-/// unflushed seconds of counts — statistics, not submissions.
+/// every few seconds in the background, and before it reads. Readers read every instance's rows from storage,
+/// so every instance shows the service's figure. A crash loses that instance's last unflushed seconds of
+/// counts — statistics, not submissions.
 /// </summary>
 public sealed class ResultCounts(StorageAccount storage, StorageNames names, TimeProvider time, ILogger<ResultCounts> log) : BackgroundService
 {
@@ -39,27 +39,23 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
         }
     }
 
-    /// <summary>Per queue, what finished in the last <paramref name="period"/> (whole minutes, this one included).</summary>
+    /// <summary>
+    /// Per queue, what finished in the last <paramref name="period"/> (whole minutes, this one included): this instance's
+    /// counts are written first, then every instance's rows are read from storage, never from memory, so two instances
+    /// asked at once give the same answer (the others' counts lag by at most one flush).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, FinishedCounts>> SinceAsync(TimeSpan period, CancellationToken cancellationToken = default)
     {
+        await FlushAsync(cancellationToken);
         var from = Minute(time.GetUtcNow() - period + TimeSpan.FromMinutes(1));
         var totals = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        void Add(string queue, int graded, int retired, int failed)
-        {
-            if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
-            t[0] += graded; t[1] += retired; t[2] += failed;
-        }
         await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey ge {from}"), cancellationToken: cancellationToken))
         {
-            if (row.GetString("Instance") == instance) continue; // this instance's own counts are newer in memory
-            Add(row.GetString("Queue") ?? "", row.GetInt32("Graded") ?? 0, row.GetInt32("Retired") ?? 0, row.GetInt32("Failed") ?? 0);
-        }
-        lock (counts)
-        {
-            foreach (var ((minute, queue), c) in counts)
-            {
-                if (string.CompareOrdinal(minute, from) >= 0) Add(queue, c[0], c[1], c[2]);
-            }
+            var queue = row.GetString("Queue") ?? "";
+            if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
+            t[0] += row.GetInt32("Graded") ?? 0;
+            t[1] += row.GetInt32("Retired") ?? 0;
+            t[2] += row.GetInt32("Failed") ?? 0;
         }
         return totals.ToDictionary(t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal);
     }

@@ -24,6 +24,7 @@ public sealed class StorageNames(string prefix)
     public string FailedTable => prefix + "failed";
     public string AuditTable => prefix + "audit";
     public string ResultCountsTable => prefix + "resultcounts";
+    public string LatenciesTable => prefix + "latencies";
     public string FilesContainer => prefix + "files";
     public string DeliveryQueue => prefix + "delivery";
     public string ScoreEventsQueue(string name) => prefix + name;
