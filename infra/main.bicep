@@ -2,10 +2,10 @@
 // Application Insights, a Key Vault for its secrets, and the roles its managed identity needs.
 //
 //   az bicep build --file infra/main.bicep
-//   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.json
+//   az deployment group create -g <group> -n xqueue -p infra/main.bicepparam
 //
 // README.md, "Deploy to Azure", walks through the whole deployment. Every XQueue option the app binds has an app
-// setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step.
+// setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step, on the compiled template.
 
 targetScope = 'resourceGroup'
 
@@ -133,15 +133,15 @@ param allowSharedKeyAccess bool = false
 param logRetentionDays int = 30
 
 @description('Object id of the user (or group, or service principal) who sets the secrets; it gets Key Vault Secrets Officer on the vault. Yours: az ad signed-in-user show --query id -o tsv. Empty: assign the role yourself.')
-param secretsOfficerObjectId string = ''
+param operatorObjectId string = ''
 
-@description('Principal type of secretsOfficerObjectId.')
+@description('Principal type of operatorObjectId.')
 @allowed([
   'User'
   'Group'
   'ServicePrincipal'
 ])
-param secretsOfficerPrincipalType string = 'User'
+param operatorPrincipalType string = 'User'
 
 var suffix = uniqueString(resourceGroup().id, baseName)
 var compactBase = take(toLower(replace(baseName, '-', '')), 9)
@@ -185,8 +185,8 @@ module keyVault 'modules/keyvault.bicep' = {
   params: {
     name: names.keyVault
     location: location
-    secretsOfficerObjectId: secretsOfficerObjectId
-    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+    operatorObjectId: operatorObjectId
+    operatorPrincipalType: operatorPrincipalType
   }
 }
 
