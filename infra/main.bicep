@@ -1,5 +1,5 @@
 // XQueue on Azure Functions: a Flex Consumption function app (.NET isolated worker), its storage account,
-// Application Insights, a Key Vault for its secrets, and the roles its managed identity needs.
+// Application Insights, a Key Vault for its secrets, and the app's managed identity with its roles.
 //
 //   az bicep build --file infra/main.bicep
 //   az deployment group create -g <group> -n xqueue -p infra/main.bicepparam
@@ -110,8 +110,8 @@ param legacyPermissive bool = false
 ])
 param instanceMemoryMB int = 512
 
-@description('Most instances the app scales out to.')
-@minValue(40)
+@description('Most instances the app scales out to (Flex Consumption allows 1 to 1000): a low cap bounds the cost of a runaway load.')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
@@ -152,6 +152,7 @@ var names = {
   keyVault: 'kv${compactBase}${suffix}'
   logAnalytics: 'log-${baseName}'
   appInsights: 'appi-${baseName}'
+  identity: 'id-${baseName}'
 }
 var deploymentContainerName = 'app-package'
 var sessionKeySecretName = 'xqueue-session-signing-key'
@@ -194,7 +195,27 @@ module keyVault 'modules/keyvault.bicep' = {
 // would only wake the app for nothing, so the host is told to skip it.
 var hasPushQueues = length(filter(items(queues), queue => !empty(queue.value.?PushUrl ?? ''))) > 0
 
-// Host and app reach storage with the managed identity (Entra ID); no connection string, no key.
+// The app's identity and its roles, created before the app so that it starts with its rights. Given only names
+// known at the start of the deployment (no module outputs), so what-if previews every role assignment.
+module identity 'modules/identity.bicep' = {
+  name: '${baseName}-identity'
+  params: {
+    name: names.identity
+    location: location
+    storageAccountName: names.storage
+    appInsightsName: names.appInsights
+    keyVaultName: names.keyVault
+  }
+  dependsOn: [
+    storage
+    monitoring
+    keyVault
+  ]
+}
+
+// Host and app reach storage with the managed identity (Entra ID); no connection string, no key. The identity is
+// user-assigned, so each client names it by client id: the host's storage (__credential, __clientId), telemetry
+// (ClientId= in the authentication string), and any DefaultAzureCredential in the app (AZURE_CLIENT_ID).
 var platformSettings = [
   {
     name: 'AzureWebJobs.PushDispatch.Disabled'
@@ -202,7 +223,19 @@ var platformSettings = [
   }
   {
     name: 'AzureWebJobsStorage__accountName'
-    value: storage.outputs.name
+    value: names.storage
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identity.outputs.clientId
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identity.outputs.clientId
   }
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
@@ -210,7 +243,7 @@ var platformSettings = [
   }
   {
     name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
-    value: 'Authorization=AAD'
+    value: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
   }
 ]
 
@@ -316,19 +349,9 @@ module functionApp 'modules/functionapp.bicep' = {
     location: location
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    identityId: resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', names.identity)
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appSettings: concat(platformSettings, xqueueSettings, userPasswordSettings, userRoleSettings)
-  }
-}
-
-module roles 'modules/roles.bicep' = {
-  name: '${baseName}-roles'
-  params: {
-    appId: functionApp.outputs.id
-    principalId: functionApp.outputs.principalId
-    storageAccountName: storage.outputs.name
-    appInsightsName: monitoring.outputs.appInsightsName
-    keyVaultName: keyVault.outputs.name
   }
 }
 

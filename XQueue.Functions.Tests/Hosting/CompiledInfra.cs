@@ -27,8 +27,13 @@ public sealed class CompiledInfra
 
     static readonly Lazy<Task<CompiledInfra>> example = new(() => CompileAsync(parameters => parameters));
 
+    static readonly Lazy<Task<CompiledInfra>> varied = new(() => CompileAsync(parameters => parameters + "\nparam appName = 'func-xqueue-renamed'\n"));
+
     /// <summary>infra/ with its parameter file as it is in the repository.</summary>
     public static Task<CompiledInfra> Example => example.Value;
+
+    /// <summary>infra/ with other choices than the example's: another name for the app.</summary>
+    public static Task<CompiledInfra> Varied => varied.Value;
 
     public required BicepRun Build { get; init; }
     public required BicepRun BuildParameters { get; init; }

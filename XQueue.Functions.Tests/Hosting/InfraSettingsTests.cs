@@ -7,9 +7,9 @@ namespace XQueue.Functions.Tests.Hosting;
 /// <summary>
 /// The Bicep in infra/, as the compiler makes it (<see cref="CompiledInfra"/>), against the options the app binds
 /// (<see cref="XQueueOptions"/>, read by reflection): every option has an app setting and every XQueue setting is a
-/// real option; storage is reached by managed identity only; no setting that Flex Consumption forbids; only names
-/// Azure accepts; and the app settings the deployment writes with main.bicepparam pass the app's own start-up
-/// validation.
+/// real option; no setting that Flex Consumption forbids; only names Azure accepts; and the app settings the
+/// deployment writes with main.bicepparam pass the app's own start-up validation. (Storage by managed identity
+/// only: <see cref="InfraIdentityTests"/>.)
 /// </summary>
 public sealed partial class InfraSettingsTests
 {
@@ -85,28 +85,6 @@ public sealed partial class InfraSettingsTests
         var infra = await CompiledInfra.Example;
         var spelled = infra.Resources.Sum(r => Regex.Count(r.GetRawText(), "XQueue__"));
         Assert.Equal(XQueueSettings(infra).Count, spelled);
-    }
-
-    [Fact]
-    public async Task Storage_is_reached_by_managed_identity_with_no_key_or_connection_string_anywhere()
-    {
-        var infra = await CompiledInfra.Example;
-        var settings = infra.AppSettings.Select(s => s.Name).ToList();
-        Assert.Contains("AzureWebJobsStorage__accountName", settings);
-        Assert.DoesNotContain("AzureWebJobsStorage", settings);
-
-        var code = infra.TemplateCode;
-        foreach (var forbidden in new[] { "listKeys", "listAccountSas", "listServiceSas", "AccountKey=", "DefaultEndpointsProtocol", "SharedAccessSignature=" })
-        {
-            Assert.False(code.Contains(forbidden, StringComparison.OrdinalIgnoreCase), $"infra/ must not use {forbidden}: storage is Entra ID only.");
-        }
-        // The only connection string is Application Insights' (it holds no key when local auth is off).
-        var withoutAppInsights = Regex.Replace(code, @"APPLICATIONINSIGHTS_CONNECTION_STRING|\)\.ConnectionString\b|appInsightsConnectionString", "");
-        Assert.DoesNotMatch(new Regex("connection_?string", RegexOptions.IgnoreCase), withoutAppInsights);
-
-        Assert.False(infra.Parameter("allowSharedKeyAccess").GetProperty("defaultValue").GetBoolean());
-        Assert.False(infra.ResourcesOf("Microsoft.Storage/storageAccounts").Single()
-            .GetProperty("properties").GetProperty("allowSharedKeyAccess").GetBoolean());
     }
 
     [Fact]
