@@ -1,5 +1,5 @@
 // XQueue on Azure Functions: a Flex Consumption function app (.NET isolated worker), its storage account,
-// Application Insights, a Key Vault for its secrets, and the app's managed identity with its roles.
+// Application Insights with alerts, a Key Vault for its secrets, and the app's managed identity with its roles.
 //
 //   az bicep build --file infra/main.bicep
 //   az deployment group create -g <group> -n xqueue -p infra/main.bicepparam
@@ -8,6 +8,8 @@
 // setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step, on the compiled template.
 
 targetScope = 'resourceGroup'
+
+import { alertWindowMinutes } from 'modules/alerts.bicep'
 
 @description('A user seeded (or updated) at every start of the app.')
 type userSeed = {
@@ -142,6 +144,30 @@ param operatorObjectId string = ''
   'ServicePrincipal'
 ])
 param operatorPrincipalType string = 'User'
+
+// Alerts (modules/alerts.bicep; docs/deploy.md, "Alerts", says what each means and what to do).
+
+@description('E-mail address the alerts are sent to; empty for none (they still show in the portal, Monitor > Alerts).')
+param alertEmail string = ''
+
+@description('"Graders silent" fires when a queue has had submissions waiting this many minutes and no grader pulled any.')
+param gradersSilentMinutes alertWindowMinutes = 15
+
+@description('"Oldest waiting" fires when a queue\'s oldest waiting submission has waited longer than this many minutes.')
+@minValue(1)
+@maxValue(10080)
+param oldestWaitingMinutes int = 30
+
+@description('"Submissions failed" fires when more than this many submissions of a queue failed (pulled too often without an answer) within 15 minutes.')
+@minValue(0)
+param failedSubmissionsThreshold int = 0
+
+@description('"Results undeliverable" fires when results have waited this many minutes for delivery to the LMS and none was delivered.')
+param undeliverableMinutes alertWindowMinutes = 15
+
+@description('"Server errors" fires when more than this many requests were answered with HTTP 5xx within 15 minutes.')
+@minValue(0)
+param serverErrorsThreshold int = 0
 
 var suffix = uniqueString(resourceGroup().id, baseName)
 var compactBase = take(toLower(replace(baseName, '-', '')), 9)
@@ -353,6 +379,24 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appSettings: concat(platformSettings, xqueueSettings, userPasswordSettings, userRoleSettings)
   }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: '${baseName}-alerts'
+  params: {
+    baseName: baseName
+    location: location
+    appInsightsName: names.appInsights
+    email: alertEmail
+    gradersSilentMinutes: gradersSilentMinutes
+    oldestWaitingMinutes: oldestWaitingMinutes
+    failedSubmissionsThreshold: failedSubmissionsThreshold
+    undeliverableMinutes: undeliverableMinutes
+    serverErrorsThreshold: serverErrorsThreshold
+  }
+  dependsOn: [
+    monitoring
+  ]
 }
 
 @description('Base URL of the service: XQUEUE_INTERFACE.url for the LMS, SERVER for xqueue-watcher.')

@@ -33,3 +33,6 @@ param storagePrefix = ''
 // Who may set the secrets (Key Vault Secrets Officer): read from the environment of the deploying shell, as each
 // operator's id differs (step 3 sets it); empty when unset, and then nobody gets the role.
 param operatorObjectId = readEnvironmentVariable('XQUEUE_OPERATOR_OBJECT_ID', '')
+
+// Where alerts are e-mailed; empty sends none (they still show in the portal).
+param alertEmail = ''

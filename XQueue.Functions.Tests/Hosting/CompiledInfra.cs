@@ -27,12 +27,13 @@ public sealed class CompiledInfra
 
     static readonly Lazy<Task<CompiledInfra>> example = new(() => CompileAsync(parameters => parameters));
 
-    static readonly Lazy<Task<CompiledInfra>> varied = new(() => CompileAsync(parameters => parameters + "\nparam appName = 'func-xqueue-renamed'\n"));
+    static readonly Lazy<Task<CompiledInfra>> varied = new(() => CompileAsync(parameters =>
+        Replaced(parameters, "param alertEmail = ''", "param alertEmail = 'operator@example.com'") + "\nparam appName = 'func-xqueue-renamed'\n"));
 
     /// <summary>infra/ with its parameter file as it is in the repository.</summary>
     public static Task<CompiledInfra> Example => example.Value;
 
-    /// <summary>infra/ with other choices than the example's: another name for the app.</summary>
+    /// <summary>infra/ with other choices than the example's: an alert e-mail address, and another name for the app.</summary>
     public static Task<CompiledInfra> Varied => varied.Value;
 
     public required BicepRun Build { get; init; }
@@ -104,6 +105,10 @@ public sealed class CompiledInfra
             copy.Delete(recursive: true);
         }
     }
+
+    static string Replaced(string text, string old, string replacement) =>
+        text.Contains(old, StringComparison.Ordinal) ? text.Replace(old, replacement, StringComparison.Ordinal)
+        : throw new InvalidOperationException($"main.bicepparam no longer has the line {old}");
 
     static JsonNode WithoutMetadata(JsonNode node)
     {
