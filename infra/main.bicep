@@ -4,8 +4,8 @@
 //   az bicep build --file infra/main.bicep
 //   az deployment group create -g <group> -n xqueue -p infra/main.bicepparam
 //
-// README.md, "Deploy to Azure", walks through the whole deployment. Every XQueue option the app binds has an app
-// setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step, on the compiled template.
+// docs/deploy.md walks through the whole deployment. Every XQueue option the app binds has an app setting
+// below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step, on the compiled template.
 
 targetScope = 'resourceGroup'
 
@@ -104,7 +104,7 @@ param jwtAudience string = 'xqueue'
 @description('Legacy permissive mode: any logged-in session user may do anything on any queue, as in the original XQueue. Off: roles and per-queue lists are enforced.')
 param legacyPermissive bool = false
 
-@description('Memory of each Flex Consumption instance, MB. The handler needs well under 512 MB; execution time is billed per GB-second of this size (README.md, "What it costs").')
+@description('Memory of each Flex Consumption instance, MB. The handler needs well under 512 MB; execution time is billed per GB-second of this size (docs/deploy.md, "What it costs").')
 @allowed([
   512
   2048

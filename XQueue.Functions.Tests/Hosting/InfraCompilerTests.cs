@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Functions.Tests.Hosting;
@@ -48,5 +49,17 @@ public sealed class InfraCompilerTests
             Assert.True(at > 0 && lines[at - 1].TrimStart().StartsWith("//", StringComparison.Ordinal),
                 $"bicepconfig.json switches {rule.Name} off without a // comment above it saying why.");
         }
+    }
+
+    [Fact]
+    public void The_deployment_guide_deploys_the_parameter_file_the_tests_compile()
+    {
+        var guide = File.ReadAllText(Repository.PathTo("docs", "deploy.md"));
+        Assert.Matches(new Regex(@"az deployment group create[^`]*--parameters infra/main\.bicepparam"), guide);
+        Assert.Contains("bicep build-params --file infra/main.bicepparam", guide);
+        // The JSON parameter file is gone; nothing may still point at it.
+        var documents = new[] { "README.md", "docs", "scripts", "infra", ".ci" }
+            .SelectMany(p => File.Exists(Repository.PathTo(p)) ? [Repository.PathTo(p)] : Directory.GetFiles(Repository.PathTo(p), "*", SearchOption.AllDirectories));
+        Assert.DoesNotContain(documents, file => File.ReadAllText(file).Contains("main.parameters.json", StringComparison.Ordinal));
     }
 }

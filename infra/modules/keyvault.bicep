@@ -1,5 +1,5 @@
 // Key Vault (RBAC mode) for the secrets the app reads through Key Vault references: user passwords
-// and the session signing key. Values are set by the operator (README.md, "Deploy to Azure"), never by templates.
+// and the session signing key. Values are set by the operator (docs/deploy.md, step 4), never by templates.
 
 @description('Key Vault name (3-24 letters and digits, globally unique).')
 @minLength(3)
