@@ -1,13 +1,15 @@
 // XQueue on Azure Functions: a Flex Consumption function app (.NET isolated worker), its storage account,
-// Application Insights, a Key Vault for its secrets, and the roles its managed identity needs.
+// Application Insights with alerts, a Key Vault for its secrets, and the app's managed identity with its roles.
 //
 //   az bicep build --file infra/main.bicep
-//   az deployment group create -g <group> -f infra/main.bicep -p infra/main.parameters.json
+//   az deployment group create -g <group> -n xqueue -p infra/main.bicepparam
 //
-// README.md, "Deploy to Azure", walks through the whole deployment. Every XQueue option the app binds has an app
-// setting below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step.
+// docs/deploy.md walks through the whole deployment. Every XQueue option the app binds has an app setting
+// below; XQueue.Functions.Tests/Hosting/InfraSettingsTests.cs keeps the two in step, on the compiled template.
 
 targetScope = 'resourceGroup'
+
+import { alertWindowMinutes } from 'modules/alerts.bicep'
 
 @description('A user seeded (or updated) at every start of the app.')
 type userSeed = {
@@ -102,7 +104,7 @@ param jwtAudience string = 'xqueue'
 @description('Legacy permissive mode: any logged-in session user may do anything on any queue, as in the original XQueue. Off: roles and per-queue lists are enforced.')
 param legacyPermissive bool = false
 
-@description('Memory of each Flex Consumption instance, MB. The handler needs well under 512 MB; execution time is billed per GB-second of this size (README.md, "What it costs").')
+@description('Memory of each Flex Consumption instance, MB. The handler needs well under 512 MB; execution time is billed per GB-second of this size (docs/deploy.md, "What it costs").')
 @allowed([
   512
   2048
@@ -110,8 +112,8 @@ param legacyPermissive bool = false
 ])
 param instanceMemoryMB int = 512
 
-@description('Most instances the app scales out to.')
-@minValue(40)
+@description('Most instances the app scales out to (Flex Consumption allows 1 to 1000): a low cap bounds the cost of a runaway load.')
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
@@ -133,15 +135,39 @@ param allowSharedKeyAccess bool = false
 param logRetentionDays int = 30
 
 @description('Object id of the user (or group, or service principal) who sets the secrets; it gets Key Vault Secrets Officer on the vault. Yours: az ad signed-in-user show --query id -o tsv. Empty: assign the role yourself.')
-param secretsOfficerObjectId string = ''
+param operatorObjectId string = ''
 
-@description('Principal type of secretsOfficerObjectId.')
+@description('Principal type of operatorObjectId.')
 @allowed([
   'User'
   'Group'
   'ServicePrincipal'
 ])
-param secretsOfficerPrincipalType string = 'User'
+param operatorPrincipalType string = 'User'
+
+// Alerts (modules/alerts.bicep; docs/deploy.md, "Alerts", says what each means and what to do).
+
+@description('E-mail address the alerts are sent to; empty for none (they still show in the portal, Monitor > Alerts).')
+param alertEmail string = ''
+
+@description('"Graders silent" fires when a queue has had submissions waiting this many minutes and no grader pulled any.')
+param gradersSilentMinutes alertWindowMinutes = 15
+
+@description('"Oldest waiting" fires when a queue\'s oldest waiting submission has waited longer than this many minutes.')
+@minValue(1)
+@maxValue(10080)
+param oldestWaitingMinutes int = 30
+
+@description('"Submissions failed" fires when more than this many submissions of a queue failed (pulled too often without an answer) within 15 minutes.')
+@minValue(0)
+param failedSubmissionsThreshold int = 0
+
+@description('"Results undeliverable" fires when results have waited this many minutes for delivery to the LMS and none was delivered.')
+param undeliverableMinutes alertWindowMinutes = 15
+
+@description('"Server errors" fires when more than this many requests were answered with HTTP 5xx within 15 minutes.')
+@minValue(0)
+param serverErrorsThreshold int = 0
 
 var suffix = uniqueString(resourceGroup().id, baseName)
 var compactBase = take(toLower(replace(baseName, '-', '')), 9)
@@ -152,6 +178,7 @@ var names = {
   keyVault: 'kv${compactBase}${suffix}'
   logAnalytics: 'log-${baseName}'
   appInsights: 'appi-${baseName}'
+  identity: 'id-${baseName}'
 }
 var deploymentContainerName = 'app-package'
 var sessionKeySecretName = 'xqueue-session-signing-key'
@@ -185,8 +212,8 @@ module keyVault 'modules/keyvault.bicep' = {
   params: {
     name: names.keyVault
     location: location
-    secretsOfficerObjectId: secretsOfficerObjectId
-    secretsOfficerPrincipalType: secretsOfficerPrincipalType
+    operatorObjectId: operatorObjectId
+    operatorPrincipalType: operatorPrincipalType
   }
 }
 
@@ -194,7 +221,27 @@ module keyVault 'modules/keyvault.bicep' = {
 // would only wake the app for nothing, so the host is told to skip it.
 var hasPushQueues = length(filter(items(queues), queue => !empty(queue.value.?PushUrl ?? ''))) > 0
 
-// Host and app reach storage with the managed identity (Entra ID); no connection string, no key.
+// The app's identity and its roles, created before the app so that it starts with its rights. Given only names
+// known at the start of the deployment (no module outputs), so what-if previews every role assignment.
+module identity 'modules/identity.bicep' = {
+  name: '${baseName}-identity'
+  params: {
+    name: names.identity
+    location: location
+    storageAccountName: names.storage
+    appInsightsName: names.appInsights
+    keyVaultName: names.keyVault
+  }
+  dependsOn: [
+    storage
+    monitoring
+    keyVault
+  ]
+}
+
+// Host and app reach storage with the managed identity (Entra ID); no connection string, no key. The identity is
+// user-assigned, so each client names it by client id: the host's storage (__credential, __clientId), telemetry
+// (ClientId= in the authentication string), and any DefaultAzureCredential in the app (AZURE_CLIENT_ID).
 var platformSettings = [
   {
     name: 'AzureWebJobs.PushDispatch.Disabled'
@@ -202,7 +249,19 @@ var platformSettings = [
   }
   {
     name: 'AzureWebJobsStorage__accountName'
-    value: storage.outputs.name
+    value: names.storage
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identity.outputs.clientId
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identity.outputs.clientId
   }
   {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
@@ -210,7 +269,7 @@ var platformSettings = [
   }
   {
     name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
-    value: 'Authorization=AAD'
+    value: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
   }
 ]
 
@@ -316,20 +375,28 @@ module functionApp 'modules/functionapp.bicep' = {
     location: location
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    identityId: resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', names.identity)
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appSettings: concat(platformSettings, xqueueSettings, userPasswordSettings, userRoleSettings)
   }
 }
 
-module roles 'modules/roles.bicep' = {
-  name: '${baseName}-roles'
+module alerts 'modules/alerts.bicep' = {
+  name: '${baseName}-alerts'
   params: {
-    appId: functionApp.outputs.id
-    principalId: functionApp.outputs.principalId
-    storageAccountName: storage.outputs.name
-    appInsightsName: monitoring.outputs.appInsightsName
-    keyVaultName: keyVault.outputs.name
+    baseName: baseName
+    location: location
+    appInsightsName: names.appInsights
+    email: alertEmail
+    gradersSilentMinutes: gradersSilentMinutes
+    oldestWaitingMinutes: oldestWaitingMinutes
+    failedSubmissionsThreshold: failedSubmissionsThreshold
+    undeliverableMinutes: undeliverableMinutes
+    serverErrorsThreshold: serverErrorsThreshold
   }
+  dependsOn: [
+    monitoring
+  ]
 }
 
 @description('Base URL of the service: XQUEUE_INTERFACE.url for the LMS, SERVER for xqueue-watcher.')

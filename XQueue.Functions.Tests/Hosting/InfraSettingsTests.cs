@@ -1,18 +1,15 @@
-using System.Reflection;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Configuration;
-using XQueue.Functions.Tests.Infrastructure;
 
 namespace XQueue.Functions.Tests.Hosting;
 
 /// <summary>
-/// The Bicep in infra/ against the options the app binds (<see cref="XQueueOptions"/>, read by
-/// reflection): every option has an app setting and every XQueue setting is a real option; storage is
-/// reached by managed identity only; no setting that Flex Consumption forbids; only names Azure
-/// accepts; and the defaults plus the example parameters pass the app's own start-up validation.
-/// The Bicep compiler is not available to the tests, so they read the source text.
+/// The Bicep in infra/, as the compiler makes it (<see cref="CompiledInfra"/>), against the options the app binds
+/// (<see cref="XQueueOptions"/>, read by reflection): every option has an app setting and every XQueue setting is a
+/// real option; no setting that Flex Consumption forbids; only names Azure accepts; and the app settings the
+/// deployment writes with main.bicepparam pass the app's own start-up validation. (Storage by managed identity
+/// only: <see cref="InfraIdentityTests"/>.)
 /// </summary>
 public sealed partial class InfraSettingsTests
 {
@@ -48,36 +45,32 @@ public sealed partial class InfraSettingsTests
         "WEBSITE_NODE_DEFAULT_VERSION", "WEBSITE_SKIP_CONTENTSHARE_VALIDATION",
     ];
 
-    const string Key = BicepSource.Key;
-
-    static readonly Lazy<BicepSource> Source = new(() => BicepSource.Load(Repository.PathTo("infra")));
-
     [Fact]
-    public void Every_XQueue_setting_in_the_Bicep_is_an_option_the_app_binds()
+    public async Task Every_XQueue_setting_in_the_Bicep_is_an_option_the_app_binds()
     {
-        var options = OptionPaths().ToHashSet(StringComparer.Ordinal);
-        var unknown = Source.Value.Settings
-            .Where(s => s.Name.StartsWith("XQueue__", StringComparison.Ordinal))
-            .Select(s => PathOf(s.Name))
-            .Where(path => !options.Contains(path))
+        var infra = await CompiledInfra.Example;
+        var options = OptionPaths.All().ToList();
+        var unknown = XQueueSettings(infra)
+            .Select(s => OptionPaths.PathOf(s.Name))
+            .Where(path => !options.Any(option => OptionPaths.Binds(option, path)))
             .ToList();
         Assert.True(unknown.Count == 0, $"App settings that bind to no option in XQueueOptions: {string.Join(", ", unknown)}");
     }
 
     [Fact]
-    public void Every_option_the_app_binds_has_a_setting_in_the_Bicep_or_a_listed_reason_not_to()
+    public async Task Every_option_the_app_binds_has_a_setting_in_the_Bicep_or_a_listed_reason_not_to()
     {
-        var set = Source.Value.Settings.Select(s => PathOf(s.Name)).ToHashSet(StringComparer.Ordinal);
-        var missing = OptionPaths().Where(path => !set.Contains(path) && !IsExempt(path)).ToList();
+        var set = (await CompiledInfra.Example).AppSettings.Select(s => OptionPaths.PathOf(s.Name)).ToList();
+        var missing = OptionPaths.All().Where(option => !set.Any(path => OptionPaths.Binds(option, path)) && !IsExempt(option)).ToList();
         Assert.True(missing.Count == 0,
             $"Options without an app setting in infra/ (add one to infra/main.bicep, or to {nameof(NotSetByBicep)} with the reason): {string.Join(", ", missing)}");
     }
 
     [Fact]
-    public void The_exemptions_name_real_options_that_the_Bicep_indeed_leaves_unset()
+    public async Task The_exemptions_name_real_options_that_the_Bicep_indeed_leaves_unset()
     {
-        var options = OptionPaths().ToList();
-        var set = Source.Value.Settings.Select(s => PathOf(s.Name)).ToList();
+        var options = OptionPaths.All().ToList();
+        var set = (await CompiledInfra.Example).AppSettings.Select(s => OptionPaths.PathOf(s.Name)).ToList();
         foreach (var exempt in NotSetByBicep.Keys)
         {
             Assert.Contains(options, path => Covers(exempt, path));
@@ -86,80 +79,75 @@ public sealed partial class InfraSettingsTests
     }
 
     [Fact]
-    public void Storage_is_reached_by_managed_identity_with_no_key_or_connection_string_anywhere()
+    public async Task No_XQueue_setting_is_spelled_outside_the_apps_settings()
     {
-        var settings = Source.Value.Settings.Select(s => s.Name).ToList();
-        Assert.Contains("AzureWebJobsStorage__accountName", settings);
-        Assert.DoesNotContain("AzureWebJobsStorage", settings);
-
-        var code = Source.Value.Code;
-        foreach (var forbidden in new[] { "listKeys", "listAccountSas", "listServiceSas", "AccountKey=", "DefaultEndpointsProtocol", "SharedAccessSignature=" })
-        {
-            Assert.False(code.Contains(forbidden, StringComparison.OrdinalIgnoreCase), $"infra/ must not use {forbidden}: storage is Entra ID only.");
-        }
-        // The only connection string is Application Insights' (it holds no key when local auth is off).
-        var withoutAppInsights = Regex.Replace(code, @"APPLICATIONINSIGHTS_CONNECTION_STRING|appInsights\.properties\.ConnectionString|appInsightsConnectionString", "");
-        Assert.DoesNotMatch(new Regex("connection_?string", RegexOptions.IgnoreCase), withoutAppInsights);
-
-        Assert.Matches(new Regex(@"^param allowSharedKeyAccess bool = false$", RegexOptions.Multiline), Source.Value.Main);
+        // Another resource (a sites/config, a slot) setting an XQueue option would escape the tests above.
+        var infra = await CompiledInfra.Example;
+        var spelled = infra.Resources.Sum(r => Regex.Count(r.GetRawText(), "XQueue__"));
+        Assert.Equal(XQueueSettings(infra).Count, spelled);
     }
 
     [Fact]
-    public void The_app_runs_on_the_isolated_worker_runtime_and_its_outbox_trigger_finds_its_queue()
+    public async Task The_app_runs_on_the_isolated_worker_runtime_and_its_outbox_trigger_finds_its_queue()
     {
-        Assert.Matches(new Regex(@"runtime: \{\s*name: 'dotnet-isolated'\s*version: '10\.0'\s*\}"), Source.Value.Code);
+        var infra = await CompiledInfra.Example;
+        var runtime = infra.App.GetProperty("properties").GetProperty("functionAppConfig").GetProperty("runtime");
+        Assert.Equal("dotnet-isolated", runtime.GetProperty("name").GetString());
+        Assert.Equal("10.0", runtime.GetProperty("version").GetString());
         // DeliverResult's queue is "%XQueue:StoragePrefix%delivery": the host needs the setting, even when empty.
-        Assert.Contains(Source.Value.Settings, s => s.Name == "XQueue__StoragePrefix");
+        Assert.Contains(infra.AppSettings, s => s.Name == "XQueue__StoragePrefix");
     }
 
     [Fact]
-    public void No_setting_that_Flex_Consumption_forbids()
+    public async Task No_setting_that_Flex_Consumption_forbids()
     {
-        var settings = Source.Value.Settings.Select(s => s.Name).ToList();
+        var infra = await CompiledInfra.Example;
+        var settings = infra.AppSettings.Select(s => s.Name).ToList();
         Assert.DoesNotContain(settings, name => name.StartsWith("WEBSITE_", StringComparison.Ordinal));
+        var code = infra.TemplateCode;
         foreach (var forbidden in ForbiddenOnFlex)
         {
             Assert.DoesNotContain(forbidden, settings);
-            Assert.False(Source.Value.Code.Contains($"'{forbidden}'", StringComparison.Ordinal), $"{forbidden} must not be set on Flex Consumption.");
+            // Spelled anywhere: as a JSON string, or as a string inside an ARM expression.
+            Assert.False(code.Contains($"\"{forbidden}\"", StringComparison.Ordinal) || code.Contains($"'{forbidden}'", StringComparison.Ordinal),
+                $"{forbidden} must not be set on Flex Consumption.");
         }
     }
 
     [Fact]
-    public void Setting_names_and_user_names_are_ones_Azure_accepts()
+    public async Task Setting_names_and_user_names_are_ones_Azure_accepts()
     {
-        // A user name stands in for ${user.name}; main.bicep restricts those to letters, digits and '_'.
-        var names = Source.Value.Settings.Select(s => s.Name.Replace(Key, "some_user1", StringComparison.Ordinal)).ToList();
+        var infra = await CompiledInfra.Example;
+        // Names are worked out by the compiler (user names from main.bicepparam); one it cannot work out is an ARM
+        // expression, which fails here: a name must be known before deploying.
+        var names = infra.AppSettings.Select(s => s.Name).ToList();
         Assert.NotEmpty(names);
         Assert.All(names, name => Assert.Matches(SettingName(), name));
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
 
-        Assert.All(Source.Value.ExampleUsers, user => Assert.Matches(UserName(), user.Name));
+        var users = ExampleUsers(infra);
+        Assert.NotEmpty(users);
+        Assert.All(users, user => Assert.Matches(UserName(), user.Name));
     }
 
     [Fact]
-    public void Every_example_parameter_is_declared_in_main_bicep()
+    public async Task Every_example_parameter_is_declared_in_main_bicep()
     {
-        var declared = Regex.Matches(Source.Value.Main, @"^param (\w+) ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.All(Source.Value.ExampleParameters.Keys, name => Assert.Contains(name, declared));
+        var infra = await CompiledInfra.Example;
+        var declared = infra.Template.GetProperty("parameters").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(infra.Parameters);
+        Assert.All(infra.Parameters.Keys, name => Assert.Contains(name, declared));
     }
 
     [Fact]
-    public void The_defaults_and_the_example_parameters_pass_the_apps_start_up_validation()
+    public async Task The_defaults_and_the_example_parameters_pass_the_apps_start_up_validation()
     {
+        var infra = await CompiledInfra.Example;
         var args = new List<string> { "--AzureWebJobsStorage=UseDevelopmentStorage=true" };
-        foreach (var setting in Source.Value.Settings.Where(s => s.Name.StartsWith("XQueue__", StringComparison.Ordinal)))
+        foreach (var setting in XQueueSettings(infra))
         {
-            if (setting.Name.Contains(Key, StringComparison.Ordinal))
-            {
-                foreach (var user in Source.Value.ExampleUsers)
-                {
-                    args.Add($"--{PathOf(setting.Name).Replace(Key, user.Name, StringComparison.Ordinal)}={ValueOf(setting, user)}");
-                }
-            }
-            else
-            {
-                args.Add($"--{PathOf(setting.Name)}={ValueOf(setting, null)}");
-            }
+            Assert.False(setting.IsRuntimeValue, $"{setting.Name} is only known once deployed: {setting.Value}");
+            args.Add($"--{OptionPaths.PathOf(setting.Name)}={ValueOf(setting)}");
         }
 
         var app = Program.Build([.. args]);
@@ -171,63 +159,24 @@ public sealed partial class InfraSettingsTests
         Assert.Equal("submit", options.Users["lms"].Roles);
     }
 
-    /// <summary>Every option path the app binds under XQueue, dictionary keys written as <see cref="Key"/>.</summary>
-    static IEnumerable<string> OptionPaths() => OptionPaths(typeof(XQueueOptions), XQueueOptions.Section);
+    static List<AppSetting> XQueueSettings(CompiledInfra infra) =>
+        infra.AppSettings.Where(s => s.Name.StartsWith("XQueue__", StringComparison.Ordinal)).ToList();
 
-    static IEnumerable<string> OptionPaths(Type type, string prefix)
-    {
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.SetMethod is not { IsPublic: true }) continue;
-            var path = $"{prefix}:{property.Name}";
-            var propertyType = property.PropertyType;
-            if (IsValue(propertyType))
-            {
-                yield return path;
-            }
-            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
-            {
-                var entry = propertyType.GetGenericArguments()[1];
-                if (IsValue(entry)) yield return $"{path}:{Key}";
-                else foreach (var nested in OptionPaths(entry, $"{path}:{Key}")) yield return nested;
-            }
-            else
-            {
-                foreach (var nested in OptionPaths(propertyType, path)) yield return nested;
-            }
-        }
-    }
-
-    static bool IsValue(Type type)
-    {
-        var t = Nullable.GetUnderlyingType(type) ?? type;
-        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(TimeSpan) || t == typeof(decimal) || t == typeof(Uri);
-    }
-
-    /// <summary><c>XQueue__Users__{key}__Password</c> → <c>XQueue:Users:{key}:Password</c>.</summary>
-    static string PathOf(string settingName) => settingName.Replace("__", ":", StringComparison.Ordinal);
+    static List<(string Name, string Roles)> ExampleUsers(CompiledInfra infra) =>
+        infra.Parameters.TryGetValue("users", out var users)
+            ? users.EnumerateArray().Select(u => (u.GetProperty("name").GetString()!, u.GetProperty("roles").GetString()!)).ToList()
+            : [];
 
     static bool IsExempt(string path) => NotSetByBicep.Keys.Any(exempt => Covers(exempt, path));
 
     static bool Covers(string exempt, string path) =>
         path == exempt || path.StartsWith(exempt + ":", StringComparison.Ordinal);
 
-    /// <summary>The value a setting gets with the example parameters (parameter defaults otherwise).</summary>
-    static string ValueOf(Setting setting, ExampleUser? user)
-    {
-        var expression = setting.Value;
-        if (expression.Contains("keyVaultReferencePrefix", StringComparison.Ordinal))
-        {
-            // A Key Vault reference, resolved by the platform: stand in a value of the right shape.
-            return setting.Name.EndsWith("__SigningKey", StringComparison.Ordinal)
-                ? Convert.ToBase64String(new byte[32])
-                : "a-password-from-key-vault";
-        }
-        if (expression == "user.roles") return user?.Roles ?? throw new InvalidOperationException($"{setting.Name}: no user");
-        if (BicepSource.StringLiteral().Match(expression) is { Success: true } literal) return literal.Groups[1].Value;
-        var parameter = StringOf().Match(expression) is { Success: true } stringOf ? stringOf.Groups[1].Value : expression;
-        return Source.Value.ParameterValue(parameter);
-    }
+    /// <summary>The value the app reads: Key Vault references are resolved by the platform, so a value of the right shape stands in.</summary>
+    static string ValueOf(AppSetting setting) =>
+        !setting.Value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal) ? setting.Value
+        : setting.Name.EndsWith("__SigningKey", StringComparison.Ordinal) ? Convert.ToBase64String(new byte[32])
+        : "a-password-from-key-vault";
 
     /// <summary>Azure app setting names: letters, digits, '.' and '_'.</summary>
     [GeneratedRegex(@"^[A-Za-z0-9_.]+$")]
@@ -236,7 +185,4 @@ public sealed partial class InfraSettingsTests
     /// <summary>User names main.bicep allows (part of setting names and of Key Vault secret names).</summary>
     [GeneratedRegex(@"^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex UserName();
-
-    [GeneratedRegex(@"^string\((\w+)\)$")]
-    private static partial Regex StringOf();
 }

@@ -1,8 +1,8 @@
 // Flex Consumption (FC1, Linux) plan and the function app: runtime "dotnet-isolated" 10.0 (the Functions host
-// starts the XQueue.Functions isolated worker from the package), system-assigned identity, package pulled
-// from a blob container with that identity. Flex takes the runtime only from functionAppConfig, so
-// FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and the WEBSITE_* content settings are
-// never set (they are rejected or ignored on Flex).
+// starts the XQueue.Functions isolated worker from the package), running as the user-assigned identity of
+// identity.bicep, which pulls the package from a blob container and resolves the Key Vault references.
+// Flex takes the runtime only from functionAppConfig, so FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION
+// and the WEBSITE_* content settings are never set (they are rejected or ignored on Flex).
 
 @description('Function app name; also the host name <name>.azurewebsites.net.')
 @minLength(2)
@@ -20,6 +20,9 @@ param instanceMemoryMB int
 
 @description('Most instances the app scales out to.')
 param maximumInstanceCount int
+
+@description('Resource id of the user-assigned managed identity the app runs as.')
+param identityId string
 
 @description('URL of the blob container the package is deployed to.')
 param deploymentContainerUrl string
@@ -45,11 +48,16 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   location: location
   kind: 'functionapp,linux'
   identity: {
-    type: 'SystemAssigned'
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Without it Key Vault references would be resolved with a system-assigned identity, which the app has not.
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       appSettings: appSettings
@@ -60,7 +68,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           type: 'blobContainer'
           value: deploymentContainerUrl
           authentication: {
-            type: 'SystemAssignedIdentity'
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
           }
         }
       }
@@ -78,5 +87,4 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 
 output id string = app.id
 output name string = app.name
-output principalId string = app.identity.principalId
 output defaultHostName string = app.properties.defaultHostName

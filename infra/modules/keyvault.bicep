@@ -1,5 +1,5 @@
 // Key Vault (RBAC mode) for the secrets the app reads through Key Vault references: user passwords
-// and the session signing key. Values are set by the operator (README.md, "Deploy to Azure"), never by templates.
+// and the session signing key. Values are set by the operator (docs/deploy.md, step 4), never by templates.
 
 @description('Key Vault name (3-24 letters and digits, globally unique).')
 @minLength(3)
@@ -10,15 +10,15 @@ param name string
 param location string
 
 @description('Object id of a user, group or service principal that may write secrets (Key Vault Secrets Officer). Empty: none assigned here.')
-param secretsOfficerObjectId string
+param operatorObjectId string
 
-@description('Principal type of secretsOfficerObjectId.')
+@description('Principal type of operatorObjectId.')
 @allowed([
   'User'
   'Group'
   'ServicePrincipal'
 ])
-param secretsOfficerPrincipalType string
+param operatorPrincipalType string
 
 var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
@@ -38,13 +38,13 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(secretsOfficerObjectId)) {
-  name: guid(vault.id, secretsOfficerObjectId, keyVaultSecretsOfficerRoleId)
+resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorObjectId)) {
+  name: guid(vault.id, operatorObjectId, keyVaultSecretsOfficerRoleId)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
-    principalId: secretsOfficerObjectId
-    principalType: secretsOfficerPrincipalType
+    principalId: operatorObjectId
+    principalType: operatorPrincipalType
   }
 }
 

@@ -1,10 +1,20 @@
-// What the function app's system-assigned identity may do. Nothing else holds data-plane rights.
+// The function app's identity: a user-assigned managed identity, and what it may do. Nothing else holds data-plane rights.
+//
+// User-assigned rather than the app's system-assigned identity, because its principal outlives the app: an app
+// deleted and created again under the same name keeps the same principal, so every role assignment below is
+// unchanged on redeploy. (With a system-assigned identity the new app gets a new principal, and an assignment
+// of the same name cannot be moved to it: RoleAssignmentUpdateNotPermitted.) The identity exists before the
+// app, so the app starts with its rights in place.
+//
+// Every parameter is a name known when the deployment starts, never another module's output, so what-if
+// expands this module and previews each assignment by name (bicepconfig.json makes what-if-short-circuiting
+// an error). Only the identity's principal id is a runtime value: it exists once the identity does.
 
-@description('Resource id of the function app (part of each assignment name, so names are known before the identity exists).')
-param appId string
+@description('Name of the user-assigned managed identity.')
+param name string
 
-@description('Principal id of the system-assigned identity of the function app.')
-param principalId string
+@description('Azure region.')
+param location string
 
 @description('Storage account name.')
 param storageAccountName string
@@ -28,6 +38,11 @@ var storageRoleIds = [
   storageTableDataContributor
 ]
 
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: name
+  location: location
+}
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -40,32 +55,37 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
+// An assignment's name is derived from its scope, the identity's resource id and the role: all known at the
+// start of the deployment, none of them the app's.
 resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleId in storageRoleIds: {
-  name: guid(storage.id, appId, roleId)
+  name: guid(storage.id, identity.id, roleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
-    principalId: principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }]
 
 resource telemetryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(appInsights.id, appId, monitoringMetricsPublisher)
+  name: guid(appInsights.id, identity.id, monitoringMetricsPublisher)
   scope: appInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
-    principalId: principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
 
 resource secretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, appId, keyVaultSecretsUser)
+  name: guid(vault.id, identity.id, keyVaultSecretsUser)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
-    principalId: principalId
+    principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
+
+@description('Client id of the identity: the app settings name it so that every credential picks this identity.')
+output clientId string = identity.properties.clientId
