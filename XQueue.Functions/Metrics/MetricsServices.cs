@@ -7,10 +7,12 @@ public static class MetricsServices
 {
     public static IServiceCollection AddXQueueMetrics(this IServiceCollection services, IConfiguration configuration)
     {
-        // The standard OpenTelemetry variable stands in for an empty XQueue:Metrics:OtlpEndpoint, and is validated as it.
+        // The standard OpenTelemetry variable stands in for an empty XQueue:Metrics:OtlpEndpoint, and is validated as it;
+        // the standard Application Insights settings are validated with the other options.
         services.PostConfigure<XQueueOptions>(options =>
         {
             if (string.IsNullOrWhiteSpace(options.Metrics.OtlpEndpoint)) options.Metrics.OtlpEndpoint = configuration[MetricsOptions.StandardEndpointKey];
+            options.Metrics.ApplicationInsights = ApplicationInsightsSettings.Read(configuration);
         });
         services.AddSingleton<InstanceIdentity>();
         services.AddSingleton<XQueueMetrics>();
