@@ -18,7 +18,7 @@ public sealed class MetricsOptions
     /// </summary>
     public ApplicationInsightsSettings ApplicationInsights { get; internal set; } = ApplicationInsightsSettings.None;
 
-    /// <summary>How often the metrics are exported (OpenTelemetry's default: one minute).</summary>
+    /// <summary>How often the metrics are exported, by OTLP and to Application Insights (OpenTelemetry's default: one minute).</summary>
     public TimeSpan ExportInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
