@@ -71,6 +71,23 @@ public sealed class ApplicationInsightsExportTests
     }
 
     [Fact]
+    public async Task A_log_line_is_sent_even_when_its_request_is_not_sampled()
+    {
+        await using var ingestion = await FakeIngestion.StartAsync();
+        await using var rig = await GradingRig.StartAsync(new Dictionary<string, string?>
+        {
+            [ApplicationInsightsSettings.ConnectionStringKey] = ingestion.ConnectionString(Guid.NewGuid()),
+            ["AzureMonitorExporter:SamplingRatio"] = "0",
+            ["Logging:LogLevel:XQueue.Functions.Intake"] = "Information",
+        });
+        await rig.SubmitAsync(1, "unsampled", "print(1)");
+
+        await ingestion.WaitForAsync(items => items.Any(item => item.Name == "Message" && item.Text("message")?.Contains("queued on test-pull", StringComparison.Ordinal) == true)
+            ? [] : ["the submit's log line"], TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(ingestion.Items, item => item.Name == "Request");
+    }
+
+    [Fact]
     public async Task Without_a_connection_string_or_a_collector_nothing_can_send_and_one_line_says_so()
     {
         var logs = new LogCapture();

@@ -45,6 +45,9 @@ public static class ApplicationInsightsExport
         {
             exporter.ConnectionString = settings.ConnectionString;
             exporter.Credential = credential;
+            // Every log line is kept, also those of a request the trace sampler left out: a warning about a failed
+            // delivery must not depend on a sampling draw (log levels decide the volume).
+            exporter.EnableTraceBasedLogsSampler = false;
         }
 
         var telemetry = services.AddOpenTelemetry()
