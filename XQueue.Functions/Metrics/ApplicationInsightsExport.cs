@@ -48,6 +48,8 @@ public static class ApplicationInsightsExport
             // Every log line is kept, also those of a request the trace sampler left out: a warning about a failed
             // delivery must not depend on a sampling draw (log levels decide the volume).
             exporter.EnableTraceBasedLogsSampler = false;
+            // Live Metrics comes only with the cross-signal setup (see the remarks); said here, not left to a warning event.
+            exporter.EnableLiveMetrics = false;
         }
 
         var telemetry = services.AddOpenTelemetry()
@@ -55,6 +57,7 @@ public static class ApplicationInsightsExport
             .WithLogging(logging => logging.AddAzureMonitorLogExporter(Configure), logger => logger.IncludeFormattedMessage = true)
             .WithTracing(tracing => tracing.AddAzureMonitorTraceExporter(Configure))
             .WithMetrics(_ => { });
+        // The reader needs the app's services (its interval, its meter factory), so it is added when the provider is built.
         services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
         {
             var exporter = provider.GetRequiredService<IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Options.DefaultName);
