@@ -4,9 +4,10 @@ using XQueue.Functions.Configuration;
 namespace XQueue.Functions.Metrics;
 
 /// <summary>
-/// Says once at start where the service's telemetry goes to Application Insights, or that nothing leaves the
-/// process when neither Application Insights nor an OTLP collector is configured (<see cref="OtlpExport"/> names
-/// its collector itself). Only addresses and the kind of identity are logged, never a connection string.
+/// Says once at start that the service's telemetry goes to Application Insights, where and as whom, or that
+/// nothing leaves the process when neither Application Insights nor an OTLP collector is configured
+/// (<see cref="OtlpExport"/> names its collector itself). Only an address and the kind of identity are logged,
+/// never the connection string.
 /// </summary>
 public sealed class TelemetryDestinations(IOptions<XQueueOptions> options, ILogger<TelemetryDestinations> log) : IHostedService
 {
