@@ -12,7 +12,13 @@ public sealed class MetricsOptions
     /// </summary>
     public string? OtlpEndpoint { get; set; }
 
-    /// <summary>How often the metrics are exported (OpenTelemetry's default: one minute).</summary>
+    /// <summary>
+    /// Application Insights (the standard <c>APPLICATIONINSIGHTS_*</c> settings, filled in after binding): not
+    /// settable under XQueue:Metrics, so there is one place to write it, the one the Functions host reads too.
+    /// </summary>
+    public ApplicationInsightsSettings ApplicationInsights { get; internal set; } = ApplicationInsightsSettings.None;
+
+    /// <summary>How often the metrics are exported, by OTLP and to Application Insights (OpenTelemetry's default: one minute).</summary>
     public TimeSpan ExportInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
@@ -36,6 +42,7 @@ public sealed class MetricsOptions
         {
             errors.Add($"XQueue:Metrics:ExportInterval must be between 00:00:01 and 01:00:00 (got {ExportInterval}).");
         }
+        ApplicationInsights.Validate(errors);
         if (SnapshotMaxAge < TimeSpan.Zero || SnapshotMaxAge > TimeSpan.FromMinutes(5))
         {
             errors.Add($"XQueue:Metrics:SnapshotMaxAge must be between 00:00:00 and 00:05:00 (got {SnapshotMaxAge}).");
