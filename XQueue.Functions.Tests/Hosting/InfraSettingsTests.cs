@@ -29,7 +29,7 @@ public sealed partial class InfraSettingsTests
         ["XQueue:Jwt:ClockSkew"] = "default fits",
         ["XQueue:Sessions:PreviousSigningKeys"] = "set only during a key rotation",
         ["XQueue:Throttling"] = "defaults fit; per-instance limits tuned by adding app settings",
-        ["XQueue:Metrics"] = "export off by default: an operator who runs a collector adds XQueue__Metrics__OtlpEndpoint (README, \"Metrics\"); the other defaults fit",
+        ["XQueue:Metrics"] = "Application Insights gets the metrics through APPLICATIONINSIGHTS_CONNECTION_STRING (set by the template); an operator who also runs a collector adds XQueue__Metrics__OtlpEndpoint (README, \"Metrics\"); the other defaults fit",
         ["XQueue:ScoreEvents"] = "opt-in with a queue's Delivery = event or both (README, \"Score events\"); the defaults fit",
         ["XQueue:LongPoll"] = "default fits; the recheck is tuned by adding an app setting",
         ["XQueue:MaxLease"] = "default fits (30 minutes, or the processing delay when longer); set by adding an app setting",
