@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
@@ -10,32 +9,25 @@ namespace XQueue.Functions.Metrics;
 /// measurements to a histogram per minute, queue and phase (<see cref="DurationBuckets"/>) and writes its rows every
 /// few seconds (one row per minute, queue, phase and instance; one transaction per minute). A reader writes its own
 /// first and then reads every instance's rows of the window from storage, never its memory: what it shows lags the
-/// other instances by at most <see cref="FlushInterval"/>, and two instances asked at once give the same answer.
+/// other instances by at most <see cref="PerMinuteTable.FlushInterval"/>, and two instances asked at once give the same answer.
 /// No storage call is made on a request's path: a hook adds to memory.
 /// </summary>
-public sealed class ServiceLatencies(StorageAccount storage, StorageNames names, TimeProvider time, ILogger<ServiceLatencies> log) : BackgroundService
+public sealed class ServiceLatencies(StorageAccount storage, StorageNames names, TimeProvider time, ILogger<ServiceLatencies> log)
+    : PerMinuteTable(storage.GetTable(names.LatenciesTable), TimeSpan.FromHours(1), time, log)
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
-
     /// <summary>Percentiles cover the last five minutes (whole minutes, the current one included).</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
-    static readonly TimeSpan Kept = TimeSpan.FromHours(1);
-
-    readonly TableClient table = storage.GetTable(names.LatenciesTable);
     readonly string instance = Guid.NewGuid().ToString("N")[..12];
     readonly Dictionary<(string Minute, string Queue, string Phase), Dictionary<int, int>> histograms = new();
     readonly HashSet<(string Minute, string Queue, string Phase)> changed = new();
-    DateTimeOffset lastPrune = DateTimeOffset.MinValue;
 
     /// <summary>A latency phase and the series it is read as: waiting, grading, delivery, endToEnd.</summary>
     public readonly record struct Series(string Queue, string Phase);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-
     public void Record(string queue, string phase, double seconds)
     {
-        var key = (Minute(time.GetUtcNow()), queue, phase);
+        var key = (Minute(Time.GetUtcNow()), queue, phase);
         var bucket = DurationBuckets.Of(seconds);
         lock (histograms)
         {
@@ -49,9 +41,8 @@ public sealed class ServiceLatencies(StorageAccount storage, StorageNames names,
     public async Task<IReadOnlyDictionary<Series, Percentiles>> ReadAsync(CancellationToken cancellationToken = default)
     {
         await FlushAsync(cancellationToken);
-        var from = Minute(time.GetUtcNow() - Window + TimeSpan.FromMinutes(1));
         var sums = new Dictionary<Series, Dictionary<int, long>>();
-        await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey ge {from}"), cancellationToken: cancellationToken))
+        await foreach (var row in RowsSinceAsync(Time.GetUtcNow() - Window + TimeSpan.FromMinutes(1), cancellationToken))
         {
             var series = new Series(row.GetString("Queue") ?? "", row.GetString("Phase") ?? "");
             if (!sums.TryGetValue(series, out var sum)) sums[series] = sum = [];
@@ -60,26 +51,10 @@ public sealed class ServiceLatencies(StorageAccount storage, StorageNames names,
         return sums.ToDictionary(s => s.Key, s => DurationBuckets.Percentiles(s.Value));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await FlushAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Latency histograms could not be written; the next flush tries again");
-            }
-        }
-    }
-
     /// <summary>Writes this instance's rows that changed (each row is the minute's whole histogram: rewriting it is harmless).</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    public override async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var oldest = Minute(now - Window);
         (string Minute, string Queue, string Phase)[] keys;
         List<TableEntity> rows;
@@ -97,24 +72,13 @@ public sealed class ServiceLatencies(StorageAccount storage, StorageNames names,
         }
         try
         {
-            await table.UpsertAllAsync(rows, cancellationToken);
+            await Table.UpsertAllAsync(rows, cancellationToken);
         }
         catch
         {
             lock (histograms) changed.UnionWith(keys);
             throw;
         }
-        if (now - lastPrune > TimeSpan.FromMinutes(10))
-        {
-            lastPrune = now;
-            var old = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey lt {Minute(now - Kept)}"), top: 500, select: [], cancellationToken: cancellationToken);
-            await table.DeleteAllAsync(old.Entities.Select(row => new TableEntity(row.PartitionKey, row.RowKey)), cancellationToken);
-        }
+        await PruneAsync(cancellationToken);
     }
-
-    // The row key must be a valid key whatever the queue's name; the name itself is a property.
-    static string QueueKey(string queue) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
-
-    static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 }

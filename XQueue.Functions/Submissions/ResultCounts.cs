@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using System.Globalization;
 using XQueue.Functions.Storage;
 
 namespace XQueue.Functions.Submissions;
@@ -15,21 +14,15 @@ public sealed record FinishedCounts(int Graded, int Retired, int Failed);
 /// so every instance shows the service's figure. A crash loses that instance's last unflushed seconds of
 /// counts — statistics, not submissions.
 /// </summary>
-public sealed class ResultCounts(StorageAccount storage, StorageNames names, TimeProvider time, ILogger<ResultCounts> log) : BackgroundService
+public sealed class ResultCounts(StorageAccount storage, StorageNames names, TimeProvider time, ILogger<ResultCounts> log)
+    : PerMinuteTable(storage.GetTable(names.ResultCountsTable), TimeSpan.FromHours(3), time, log)
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(10);
-    static readonly TimeSpan Kept = TimeSpan.FromHours(3);
-
-    readonly TableClient table = storage.GetTable(names.ResultCountsTable);
     readonly string instance = Guid.NewGuid().ToString("N")[..12];
     readonly Dictionary<(string Minute, string Queue), int[]> counts = new();
-    DateTimeOffset lastPrune = DateTimeOffset.MinValue;
-
-    public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
     public void Finished(string queue, SubmissionStatus status, RetireReason? reason)
     {
-        var slot = (Minute(time.GetUtcNow()), queue);
+        var slot = (Minute(Time.GetUtcNow()), queue);
         lock (counts)
         {
             if (!counts.TryGetValue(slot, out var c)) counts[slot] = c = new int[3];
@@ -47,9 +40,8 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
     public async Task<IReadOnlyDictionary<string, FinishedCounts>> SinceAsync(TimeSpan period, CancellationToken cancellationToken = default)
     {
         await FlushAsync(cancellationToken);
-        var from = Minute(time.GetUtcNow() - period + TimeSpan.FromMinutes(1));
         var totals = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey ge {from}"), cancellationToken: cancellationToken))
+        await foreach (var row in RowsSinceAsync(Time.GetUtcNow() - period + TimeSpan.FromMinutes(1), cancellationToken))
         {
             var queue = row.GetString("Queue") ?? "";
             if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
@@ -60,25 +52,9 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
         return totals.ToDictionary(t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        using var timer = new PeriodicTimer(FlushInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await FlushAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Result counts could not be written; the next flush tries again");
-            }
-        }
-    }
-
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         List<(string Minute, string Queue, int[] Counts)> rows;
         lock (counts)
         {
@@ -88,7 +64,7 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             rows = counts.Where(c => string.CompareOrdinal(c.Key.Minute, current) >= 0).Select(c => (c.Key.Minute, c.Key.Queue, c.Value.ToArray())).ToList();
         }
         // One transaction per minute (the partition) for all queues' rows.
-        await table.UpsertAllAsync(rows.Select(row => new TableEntity(row.Minute, instance + "-" + QueueKey(row.Queue))
+        await Table.UpsertAllAsync(rows.Select(row => new TableEntity(row.Minute, instance + "-" + QueueKey(row.Queue))
         {
             ["Instance"] = instance,
             ["Queue"] = row.Queue,
@@ -96,17 +72,6 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             ["Retired"] = row.Counts[1],
             ["Failed"] = row.Counts[2],
         }), cancellationToken);
-        if (now - lastPrune > TimeSpan.FromMinutes(10))
-        {
-            lastPrune = now;
-            var old = await table.QueryPageAsync(TableClient.CreateQueryFilter($"PartitionKey lt {Minute(now - Kept)}"), top: 500, select: [], cancellationToken: cancellationToken);
-            await table.DeleteAllAsync(old.Entities.Select(row => new TableEntity(row.PartitionKey, row.RowKey)), cancellationToken);
-        }
+        await PruneAsync(cancellationToken);
     }
-
-    // The row key must be a valid key whatever the queue's name; the name itself is a property.
-    static string QueueKey(string queue) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
-
-    static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
 }
