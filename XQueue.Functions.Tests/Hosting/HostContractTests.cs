@@ -40,6 +40,8 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
             app["XQueue:StoragePrefix"] = prefix;
             foreach (var (key, value) in TestTokens.Settings(app)) settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
             settings.Remove("Logging__LogLevel__Default");
+            settings[$"XQueue__Users__{Operator}__Password"] = OperatorPassword;
+            settings[$"XQueue__Users__{Operator}__Roles"] = "admin";
             Host = await FunctionsHostFake.StartAsync(Repository.PathTo("artifacts", "app"), settings);
             Outbox = new QueueClient(azurite.ConnectionString, prefix + "delivery", new QueueClientOptions(XQueue.Functions.Storage.StorageClientSettings.QueueVersion) { MessageEncoding = QueueMessageEncoding.None });
         }
@@ -50,6 +52,9 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
             await Lms.DisposeAsync();
         }
     }
+
+    const string Operator = "ops";
+    const string OperatorPassword = "ops-password";
 
     FunctionsHostFake Host => worker.Host;
 
@@ -101,6 +106,28 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
 
         using var signed = await Host.InvokeHttpAsync("GetQueueLen", WithToken(TestTokens.Hs("grader-y", "xqueue:score"), "/xqueue/get_queuelen/"));
         Assert.Equal(HttpStatusCode.OK, signed.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboards_razor_pages_render_and_its_login_form_works_on_the_worker_path()
+    {
+        using var form = await Host.InvokeHttpAsync("DashboardLoginForm", new HttpRequestMessage(HttpMethod.Get, "/xqueue/dashboard/login"));
+        Assert.Equal(HttpStatusCode.OK, form.Response.StatusCode);
+        Assert.Equal("text/html", form.Response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("frame-ancestors 'none'", form.Response.Headers.GetValues("Content-Security-Policy").Single());
+        var page = await form.Response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Log in</h1>", page);
+
+        var antiforgery = Cookies(form.Response);
+        using var login = await Host.InvokeHttpAsync("DashboardLogIn", Form(HttpMethod.Post, "/xqueue/dashboard/login", antiforgery,
+            ("username", Operator), ("password", OperatorPassword), ("next", "/xqueue/dashboard/"), ("__RequestVerificationToken", Dashboard.DashboardClient.Token(page))));
+        Assert.Equal(HttpStatusCode.Redirect, login.Response.StatusCode);
+
+        using var overview = await Host.InvokeHttpAsync("Dashboard", Form(HttpMethod.Get, "/xqueue/dashboard/", $"{antiforgery}; {Cookies(login.Response)}"));
+        Assert.Equal(HttpStatusCode.OK, overview.Response.StatusCode);
+        var queues = await overview.Response.Content.ReadAsStringAsync();
+        Assert.Contains($"<tr data-queue=\"{TestService.Queue}\">", queues);
+        Assert.Contains("<h2>Audit log</h2>", queues);
     }
 
     [Fact]
@@ -165,8 +192,11 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
     {
         using var login = await Host.InvokeHttpAsync("Login", Form(HttpMethod.Post, "/xqueue/login/", null, ("username", user), ("password", password)));
         Assert.Equal("{\"return_code\": 0, \"content\": \"Logged in\"}", await login.Response.Content.ReadAsStringAsync());
-        return string.Join("; ", login.Response.Headers.GetValues("Set-Cookie").Select(cookie => cookie.Split(';')[0]));
+        return Cookies(login.Response);
     }
+
+    static string Cookies(HttpResponseMessage response) =>
+        string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(cookie => cookie.Split(';')[0]));
 
     async Task<string> SendAsync(string function, HttpRequestMessage request)
     {

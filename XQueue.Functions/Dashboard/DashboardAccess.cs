@@ -26,7 +26,6 @@ public sealed class DashboardAccess : IAuthorizationMiddlewareResultHandler
             http.Response.Redirect($"{Layout.Root}login?next={Uri.EscapeDataString(back)}");
             return;
         }
-        await Layout.Page(http, "Not allowed",
-            "<p class=\"message error\">Your account does not have the <b>admin</b> role, which the dashboard requires.</p>", 403).ExecuteAsync(http);
+        await new PageResult<NotAllowedPage>(status: StatusCodes.Status403Forbidden).ExecuteAsync(http);
     }
 }

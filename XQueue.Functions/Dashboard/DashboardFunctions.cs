@@ -56,7 +56,7 @@ public sealed class DashboardFunctions(
 
     [Function("DashboardLoginForm")]
     public IResult LoginForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "xqueue/dashboard/login")] HttpRequest request) =>
-        LoginPage.Show(request.HttpContext, request.Query["next"].ToString() is { Length: > 0 } next ? next : null);
+        LoginPage.Show(request.Query["next"].ToString() is { Length: > 0 } next ? next : null);
 
     [Function("DashboardLogIn")]
     [RequireAntiforgeryToken]

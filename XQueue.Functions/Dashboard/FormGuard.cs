@@ -21,8 +21,11 @@ public sealed class FormGuard(IAntiforgery antiforgery, ILogger<FormGuard> log)
         catch (AntiforgeryValidationException)
         {
             log.LogWarning("Dashboard POST to {Path} refused: missing or invalid antiforgery token", http.Request.Path.Value);
-            return Layout.Page(http, "Request refused",
-                "<p class=\"message error\">This form has expired or did not come from this dashboard. Go back, reload the page and try again.</p>", 400);
+            return new PageResult<MessagePage>(new
+            {
+                Title = "Request refused",
+                Message = "This form has expired or did not come from this dashboard. Go back, reload the page and try again.",
+            }, StatusCodes.Status400BadRequest);
         }
     }
 }

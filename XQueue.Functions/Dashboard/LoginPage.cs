@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using XQueue.Functions.Auth;
-using static XQueue.Functions.Dashboard.Layout;
 
 namespace XQueue.Functions.Dashboard;
 
@@ -9,9 +8,9 @@ namespace XQueue.Functions.Dashboard;
 /// The dashboard's HTML login: the same users and the same session cookie as /xqueue/login/ (which answers
 /// the LMS and graders in JSON), with an antiforgery token. Only a local path is accepted as "next".
 /// </summary>
-public static class LoginPage
+public partial class LoginPage
 {
-    public static IResult Show(HttpContext http, string? next) => Form(http, next, null, 200);
+    public static IResult Show(string? next) => Form(next, null, StatusCodes.Status200OK);
 
     public static async Task<IResult> LogIn(HttpContext http, UserStore users, ILogger<UserStore> log)
     {
@@ -23,35 +22,26 @@ public static class LoginPage
         if (user is null)
         {
             log.LogWarning("Dashboard login refused for {User}", name.Length <= 128 ? name : name[..128]);
-            return Form(http, next, "Incorrect user name or password.", 401);
+            return Form(next, "Incorrect user name or password.", StatusCodes.Status401Unauthorized);
         }
 
         var identity = new ClaimsIdentity(SessionAuthenticationHandler.Scheme, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.Name, user.Name));
         foreach (var role in user.Roles) identity.AddClaim(new Claim(ClaimTypes.Role, role));
         await http.SignInAsync(SessionAuthenticationHandler.Scheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(IsLocal(next) ? next : Root);
+        return Results.Redirect(IsLocal(next) ? next : Layout.Root);
     }
 
     public static async Task<IResult> LogOut(HttpContext http)
     {
         await http.SignOutAsync(SessionAuthenticationHandler.Scheme);
-        return Results.Redirect(Root + "login");
+        return Results.Redirect(Layout.Root + "login");
     }
 
-    static IResult Form(HttpContext http, string? next, string? error, int status)
-    {
-        var body = (error is null ? "" : $"<p class=\"message error\">{E(error)}</p>") +
-            $"<form method=\"post\" action=\"{Root}login\" class=\"login\">{TokenField(http)}" +
-            $"<input type=\"hidden\" name=\"next\" value=\"{E(IsLocal(next) ? next : Root)}\">" +
-            "<label>User name <input name=\"username\" autocomplete=\"username\" required></label>" +
-            "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>" +
-            "<button type=\"submit\">Log in</button></form>" +
-            "<p class=\"note\">Users with the <b>admin</b> role only.</p>";
-        return Page(http, "Log in", body, status);
-    }
+    static IResult Form(string? next, string? error, int status) =>
+        new PageResult<LoginPage>(new { Next = IsLocal(next) ? next : Layout.Root, Error = error }, status);
 
     // An open redirect would let a link to this login page send the operator anywhere afterwards.
     static bool IsLocal(string? next) =>
-        !string.IsNullOrEmpty(next) && next.StartsWith(Root, StringComparison.Ordinal) && !next.Contains("//", StringComparison.Ordinal) && !next.Contains('\\');
+        !string.IsNullOrEmpty(next) && next.StartsWith(Layout.Root, StringComparison.Ordinal) && !next.Contains("//", StringComparison.Ordinal) && !next.Contains('\\');
 }

@@ -6,11 +6,8 @@ namespace XQueue.Functions.Dashboard;
 /// A status as a coloured badge with its name as text (colour alone is not enough to read): the colours
 /// of the edx-submissions admin — pending #ffc107, pulled #17a2b8, failed #dc3545, retired #6c757d.
 /// </summary>
-public static class StatusBadge
+public partial class StatusBadge
 {
-    public static string Html(SubmissionStatus status) =>
-        $"<span class=\"badge badge-{status.ToWire()}\">{status.ToWire()}</span>";
-
     public static readonly IReadOnlyDictionary<SubmissionStatus, string> Colours = new Dictionary<SubmissionStatus, string>
     {
         [SubmissionStatus.Pending] = "#ffc107",
