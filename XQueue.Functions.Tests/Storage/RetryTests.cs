@@ -58,6 +58,36 @@ public sealed class RetryTests
         Assert.Equal(1, faults.Attempts);
     }
 
+    [Fact]
+    public async Task A_call_storage_does_not_answer_is_tried_three_times_quickly_whatever_the_patience()
+    {
+        var wire = new Unreachable();
+        var account = await AzuriteAccount.CreateAsync(services =>
+            StoragePipeline.Settings(services).Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(wire)));
+        var queue = account.GetQueue(AzuriteAccount.NewName("retry"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (StoragePatience.Use(TimeSpan.FromSeconds(30))) await Assert.ThrowsAsync<Azure.RequestFailedException>(() => queue.PeekMessagesAsync(1));
+
+        // Storage down is not storage busy: the caller hears it within xqueue-watcher's 1 s, not after the patience.
+        Assert.Equal(3, wire.Attempts);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{clock.Elapsed}");
+    }
+
+    /// <summary>A wire on which every connection is refused.</summary>
+    sealed class Unreachable : HttpMessageHandler
+    {
+        int attempts;
+
+        public int Attempts => Volatile.Read(ref attempts);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref attempts);
+            throw new HttpRequestException("Connection refused");
+        }
+    }
+
     static async Task<Azure.Storage.Queues.QueueClient> QueueThroughAsync(FailAttempts faults)
     {
         var account = await AzuriteAccount.CreateAsync(services =>
