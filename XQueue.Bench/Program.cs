@@ -4,7 +4,7 @@ using XQueue.Bench;
 using XQueue.Bench.Phases;
 using XQueue.Bench.Rig;
 
-// XQueue.Bench: measurements that back the README's claims, printed as one JSON summary and a headline; with
+// XQueue.Bench: measurements that back the claims of README.md and docs/performance.md, printed as one JSON summary and a headline; with
 // --compare, another commit's run first and the two side by side (OtherCommit, SideBySide) between them.
 //   dotnet run --project XQueue.Bench -c Release [-- --phases coldstart,submits,… | --skip-coldstart | --coldstart plain,r2r,composite | --quick | --runs N
 //     | --instances N | --storage-latency ms | --compare <git ref>]   (--help: the usage)

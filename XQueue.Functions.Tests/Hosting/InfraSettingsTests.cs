@@ -22,15 +22,15 @@ public sealed partial class InfraSettingsTests
         // Period of the standalone sweep and the longest wait of its outbox consumer; under the Functions host the
         // Sweep timer's schedule (functions.metadata) rules and this option is not read.
         ["XQueue:Sweep:Interval"] = "standalone only",
-        // Secrets and tuning an operator adds as app settings when used (README, "Auth"); the defaults fit.
+        // Secrets and tuning an operator adds as app settings when used (docs/auth.md); the defaults fit.
         ["XQueue:Jwt:SigningKeys"] = "a secret, only for self-issued tokens: a Key Vault reference added when used",
         ["XQueue:Jwt:LmsJwks"] = "inline alternative to LmsJwksUrl",
         ["XQueue:Jwt:Issuer"] = "default fits; only self-issued tokens name it",
         ["XQueue:Jwt:ClockSkew"] = "default fits",
         ["XQueue:Sessions:PreviousSigningKeys"] = "set only during a key rotation",
         ["XQueue:Throttling"] = "defaults fit; per-instance limits tuned by adding app settings",
-        ["XQueue:Metrics"] = "Application Insights gets the metrics through APPLICATIONINSIGHTS_CONNECTION_STRING (set by the template); an operator who also runs a collector adds XQueue__Metrics__OtlpEndpoint (README, \"Metrics\"); the other defaults fit",
-        ["XQueue:ScoreEvents"] = "opt-in with a queue's Delivery = event or both (README, \"Score events\"); the defaults fit",
+        ["XQueue:Metrics"] = "Application Insights gets the metrics through APPLICATIONINSIGHTS_CONNECTION_STRING (set by the template); an operator who also runs a collector adds XQueue__Metrics__OtlpEndpoint (docs/metrics.md); the other defaults fit",
+        ["XQueue:ScoreEvents"] = "opt-in with a queue's Delivery = event or both (docs/grader-api.md, \"Score events\"); the defaults fit",
         ["XQueue:LongPoll"] = "default fits; the recheck is tuned by adding an app setting",
         ["XQueue:MaxLease"] = "default fits (30 minutes, or the processing delay when longer); set by adding an app setting",
         ["XQueue:Push"] = "defaults fit (the timeout is the original's); tuned by adding app settings when a push queue needs it",

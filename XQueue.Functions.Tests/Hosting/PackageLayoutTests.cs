@@ -29,7 +29,7 @@ public sealed class PackageLayoutTests
 
         using var host = JsonDocument.Parse(Read(entries["host.json"]));
         Assert.False(host.RootElement.TryGetProperty("customHandler", out _));
-        // The host's request spans and the worker's invocation spans join in one trace (README, "Metrics").
+        // The host's request spans and the worker's invocation spans join in one trace (docs/metrics.md).
         Assert.Equal("OpenTelemetry", host.RootElement.GetProperty("telemetryMode").GetString());
         var extensions = host.RootElement.GetProperty("extensions");
         Assert.Equal("", extensions.GetProperty("http").GetProperty("routePrefix").GetString());

@@ -55,7 +55,7 @@ public sealed partial class Azurite : IAsyncDisposable
             if (File.Exists(candidate)) return candidate;
         }
         throw new InvalidOperationException(
-            "Azurite is not installed: run `npm ci` at the repository root (README, 'Tests').");
+            "Azurite is not installed: run `npm ci` at the repository root (docs/testing.md).");
     }
 
     public static Task<Azurite> StartAsync() => StartAsync(onDisk: false);

@@ -55,7 +55,7 @@ public sealed class WatcherClient(Uri server, string user, string password) : ID
             Content = new FormUrlEncodedContent([new("xqueue_header", header), new("xqueue_body", body)]),
         });
 
-    /// <summary>The lease addition (README, "Leases"): keeps a pull's submission from other graders for <paramref name="seconds"/> more.</summary>
+    /// <summary>The lease addition (docs/grader-api.md, "Leases"): keeps a pull's submission from other graders for <paramref name="seconds"/> more.</summary>
     public Task<LegacyResult?> ExtendLeaseAsync(string header, int seconds) =>
         RequestAsync(() => new HttpRequestMessage(HttpMethod.Post, "/xqueue/extend_lease/")
         {

@@ -19,7 +19,7 @@ public sealed class PullKeyTests
 
         var key = keys.For(Sample);
         Assert.Matches("^[A-Za-z0-9_-]+$", key);
-        Assert.InRange(key.Length, 100, 200); // README: about 150 characters for an ordinary queue, grader and address
+        Assert.InRange(key.Length, 100, 200); // docs/architecture.md: about 150 characters for an ordinary queue, grader and address
         Assert.Equal(Sample, keys.Open(key));
         Assert.Equal(key, keys.For(Sample)); // the same pull, the same key: the dashboard shows it without storing it
         Assert.NotEqual(key, keys.For(Sample with { Receipt = "another receipt" }));

@@ -1,7 +1,7 @@
 namespace XQueue.Functions.Configuration;
 
 /// <summary>
-/// The two standard Application Insights settings (README, "Metrics"), read from the configuration root under the
+/// The two standard Application Insights settings (docs/metrics.md, "Telemetry in Application Insights"), read from the configuration root under the
 /// names the Functions host, the portal and every Azure SDK use, so one pair of app settings serves host and app.
 /// A connection string turns the export on; the authentication string makes it use Entra ID with the app's managed
 /// identity, which a component with local authentication off requires.

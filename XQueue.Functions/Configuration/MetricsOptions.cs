@@ -1,6 +1,6 @@
 namespace XQueue.Functions.Configuration;
 
-/// <summary>The <c>XQueue:Metrics</c> section (README, "Metrics").</summary>
+/// <summary>The <c>XQueue:Metrics</c> section (docs/metrics.md).</summary>
 public sealed class MetricsOptions
 {
     /// <summary>The standard OpenTelemetry variable, honoured when <see cref="OtlpEndpoint"/> is empty.</summary>

@@ -12,7 +12,7 @@ public enum ResultChannels
 }
 
 /// <summary>
-/// The <c>XQueue:ScoreEvents</c> section (README, "Score events"), and the per-queue
+/// The <c>XQueue:ScoreEvents</c> section (docs/grader-api.md, "Score events"), and the per-queue
 /// <c>XQueue:Queues:&lt;name&gt;:Delivery</c> choice it serves.
 /// </summary>
 public sealed partial class ScoreEventsOptions

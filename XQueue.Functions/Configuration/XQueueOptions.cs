@@ -1,6 +1,6 @@
 namespace XQueue.Functions.Configuration;
 
-/// <summary>The <c>XQueue</c> configuration section (README, "Configuration").</summary>
+/// <summary>The <c>XQueue</c> configuration section (docs/configuration.md).</summary>
 public sealed class XQueueOptions
 {
     public const string Section = "XQueue";
@@ -36,7 +36,7 @@ public sealed class XQueueOptions
 
     public SessionOptions Sessions { get; set; } = new();
 
-    /// <summary>Bearer tokens (README, "Auth"): self-issued HS256 tokens and the LMS's RS256 tokens.</summary>
+    /// <summary>Bearer tokens (docs/auth.md): self-issued HS256 tokens and the LMS's RS256 tokens.</summary>
     public JwtOptions Jwt { get; set; } = new();
 
     public ThrottlingOptions Throttling { get; set; } = new();
@@ -79,7 +79,7 @@ public sealed class XQueueOptions
 
 public sealed class QueueOptions
 {
-    /// <summary>Non-empty makes this a push queue: its submissions are POSTed to this URL (README, "Push graders").</summary>
+    /// <summary>Non-empty makes this a push queue: its submissions are POSTed to this URL (docs/grader-api.md, "Push graders").</summary>
     public string? PushUrl { get; set; }
 
     public bool IsPush => !string.IsNullOrEmpty(PushUrl);

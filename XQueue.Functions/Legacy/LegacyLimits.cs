@@ -1,7 +1,7 @@
 namespace XQueue.Functions.Legacy;
 
 /// <summary>
-/// Documented input limits (README, "Limits"). The original failed with a 500 or dropped data past its
+/// Documented input limits (docs/configuration.md, "Limits"). The original failed with a 500 or dropped data past its
 /// column sizes; here anything larger is refused with the legacy invalid-format error.
 /// </summary>
 public static class LegacyLimits

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace XQueue.Functions.Submissions;
 
-/// <summary>One way a result leaves the service (README, "Score events").</summary>
+/// <summary>One way a result leaves the service (docs/grader-api.md, "Score events").</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DeliveryChannel>))]
 public enum DeliveryChannel
 {
