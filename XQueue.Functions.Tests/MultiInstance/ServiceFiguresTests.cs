@@ -42,7 +42,9 @@ public sealed class ServiceFiguresTests(ITestOutputHelper output)
         var agreed = await Eventually.HoldsAsync(async () =>
         {
             figures = await Task.WhenAll(rig.Instances.Addresses.Select(ServiceFiguresAsync));
-            return figures.Distinct().Count() == 1 && figures[0].Contains($"\"grading\":{{\"count\":{Graded},", StringComparison.Ordinal);
+            // The LMS has every result a moment before each delivery is recorded (its hold ended, its time measured).
+            return figures.Distinct().Count() == 1 && figures[0].Contains("\"inFlight\":0,", StringComparison.Ordinal)
+                && new[] { "waiting", "grading", "delivery", "endToEnd" }.All(phase => figures[0].Contains($"\"{phase}\":{{\"count\":{Graded},", StringComparison.Ordinal));
         }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
 
         output.WriteLine($"results put on {gradedOn} instances; figures per instance:\n{string.Join("\n", figures)}");
