@@ -41,7 +41,7 @@ public static class DurationBuckets
     public static Percentiles Percentiles(IReadOnlyDictionary<int, long> counts)
     {
         var total = counts.Values.Sum();
-        if (total == 0) return new Percentiles(0, null, null, null);
+        if (total == 0) return Metrics.Percentiles.None;
         var ordered = counts.Where(c => c.Value > 0).OrderBy(c => c.Key).ToArray();
         double Rank(double p)
         {

@@ -9,8 +9,6 @@ public sealed record InstanceMetrics(
     string Id, DateTimeOffset StartedAt, IReadOnlyDictionary<string, QueueCounters> Counters,
     IReadOnlyDictionary<string, Percentiles> Requests, IReadOnlyDictionary<string, RouteStorageCalls> StorageCalls)
 {
-    static readonly Percentiles None = new(0, null, null, null);
-
     public static InstanceMetrics Of(IEnumerable<string> queues, RecentMeasurements recent, InstanceIdentity instance)
     {
         var totals = recent.Totals();
@@ -32,7 +30,7 @@ public sealed record InstanceMetrics(
         var storageCalls = new SortedDictionary<string, RouteStorageCalls>(
             latencies.Where(l => l.Key.Instrument == RequestStorageCost.CallsInstrument && l.Key.Subject.Length > 0)
                 .ToDictionary(l => l.Key.Subject, l => new RouteStorageCalls(l.Value,
-                    latencies.GetValueOrDefault(l.Key with { Instrument = RequestStorageCost.SequentialInstrument }, None))),
+                    latencies.GetValueOrDefault(l.Key with { Instrument = RequestStorageCost.SequentialInstrument }, Percentiles.None))),
             StringComparer.Ordinal);
         return new InstanceMetrics(instance.Id, instance.StartedAt, counters, requests, storageCalls);
     }

@@ -12,8 +12,6 @@ namespace XQueue.Functions.Metrics;
 public sealed record MetricsReport(
     DateTimeOffset SnapshotAt, int LatencyWindowSeconds, IReadOnlyList<QueueMetrics> Queues, int AwaitingDelivery, InstanceMetrics ThisInstance)
 {
-    static readonly Percentiles None = new(0, null, null, null);
-
     /// <summary>Latency phases, by their key in the report and their histogram.</summary>
     static readonly (string Key, string Instrument)[] Phases =
     [
@@ -29,7 +27,7 @@ public sealed record MetricsReport(
         var queues = figures.Queues.Select(q => new QueueMetrics(
             q.Queue, q.Waiting, q.InFlight, q.Backlogged, q.Failed,
             q.OldestWaitingAge is { } age ? Math.Round(age.TotalSeconds, 3) : null, q.GradedPerMinute, q.RetiredLastHour,
-            Phases.ToDictionary(p => p.Key, p => latencies.GetValueOrDefault(new(q.Queue, p.Key), None))))
+            Phases.ToDictionary(p => p.Key, p => latencies.GetValueOrDefault(new(q.Queue, p.Key), Percentiles.None))))
             .ToArray();
         return new MetricsReport(figures.At, (int)ServiceLatencies.Window.TotalSeconds, queues, figures.AwaitingDelivery,
             InstanceMetrics.Of(figures.Queues.Select(q => q.Queue), recent, instance));

@@ -33,23 +33,32 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
     }
 
     /// <summary>
-    /// Per queue, what finished in the last <paramref name="period"/> (whole minutes, this one included): this instance's
-    /// counts are written first, then every instance's rows are read from storage, never from memory, so two instances
-    /// asked at once give the same answer (the others' counts lag by at most one flush).
+    /// Per queue, what finished in each of <paramref name="periods"/> (whole minutes, this one included), from one
+    /// read of the longest: this instance's counts are written first, then every instance's rows are read from
+    /// storage, never from memory, so two instances asked at once give the same answer (the others' counts lag by at
+    /// most one flush).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, FinishedCounts>> SinceAsync(TimeSpan period, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, FinishedCounts>>> SinceAsync(
+        IReadOnlyList<TimeSpan> periods, CancellationToken cancellationToken = default)
     {
         await FlushAsync(cancellationToken);
-        var totals = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        await foreach (var row in RowsSinceAsync(Time.GetUtcNow() - period + TimeSpan.FromMinutes(1), cancellationToken))
+        var now = Time.GetUtcNow();
+        var firstMinutes = periods.Select(period => Minute(now - period + TimeSpan.FromMinutes(1))).ToArray();
+        var totals = periods.Select(_ => new Dictionary<string, int[]>(StringComparer.Ordinal)).ToArray();
+        await foreach (var row in RowsSinceAsync(now - periods.Max() + TimeSpan.FromMinutes(1), cancellationToken))
         {
-            var queue = row.GetString("Queue") ?? "";
-            if (!totals.TryGetValue(queue, out var t)) totals[queue] = t = new int[3];
-            t[0] += row.GetInt32("Graded") ?? 0;
-            t[1] += row.GetInt32("Retired") ?? 0;
-            t[2] += row.GetInt32("Failed") ?? 0;
+            for (var p = 0; p < periods.Count; p++)
+            {
+                if (string.CompareOrdinal(row.PartitionKey, firstMinutes[p]) < 0) continue;
+                var queue = row.GetString("Queue") ?? "";
+                if (!totals[p].TryGetValue(queue, out var t)) totals[p][queue] = t = new int[3];
+                t[0] += row.GetInt32("Graded") ?? 0;
+                t[1] += row.GetInt32("Retired") ?? 0;
+                t[2] += row.GetInt32("Failed") ?? 0;
+            }
         }
-        return totals.ToDictionary(t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal);
+        return totals.Select(byQueue => (IReadOnlyDictionary<string, FinishedCounts>)byQueue.ToDictionary(
+            t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal)).ToArray();
     }
 
     public override async Task FlushAsync(CancellationToken cancellationToken = default)

@@ -24,14 +24,13 @@ public sealed class QueueOverview(
 
     public async Task<OverviewFigures> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var lastHour = counts.SinceAsync(TimeSpan.FromHours(1), cancellationToken);
-        var recent = counts.SinceAsync(RateWindow, cancellationToken);
+        var finished = counts.SinceAsync([TimeSpan.FromHours(1), RateWindow], cancellationToken); // one read for both
         var awaiting = storage.GetQueue(names.DeliveryQueue).ApproximateCountAsync(cancellationToken); // the outbox, read as a queue: this room sits below Delivery
         var failedByQueue = failed.CountByQueueAsync(cancellationToken);
         var perQueue = await Task.WhenAll(catalog.Names.Select(queue => QueueAsync(queue, cancellationToken)));
         var failures = await failedByQueue;
-        var hour = await lastHour;
-        var rate = await recent;
+        var periods = await finished;
+        var (hour, rate) = (periods[0], periods[1]);
         var figures = perQueue.Select(q => q with
         {
             Failed = failures.GetValueOrDefault(q.Queue),
