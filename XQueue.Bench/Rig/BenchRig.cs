@@ -43,7 +43,7 @@ public sealed class BenchRig : IAsyncDisposable
         Topology topology, IReadOnlyList<string> queues, TimeSpan processingDelay, IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? overrides = null)
     {
-        var azurite = await Azurite.StartAsync(onDisk: true);
+        var azurite = await Azurite.StartAsync();
         foreach (var port in new[] { azurite.BlobPort, azurite.QueuePort, azurite.TablePort }) StoragePorts[port] = true;
         var all = new Dictionary<string, string?>
         {

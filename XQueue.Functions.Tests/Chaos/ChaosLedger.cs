@@ -125,12 +125,20 @@ public sealed class ChaosLedger(string scenario, TimeSpan processingDelay)
         }
     }
 
+    /// <summary>The longest a grader waited from its pull's answer to its put_result's: what a lapsed lease is measured against.</summary>
+    TimeSpan SlowestResult()
+    {
+        var pulledAt = Handouts.GroupBy(h => h.Key).ToDictionary(g => g.Key, g => g.Min(h => h.AnsweredAt));
+        return Puts.Where(p => pulledAt.ContainsKey(p.Key)).Select(p => p.At - pulledAt[p.Key]).DefaultIfEmpty(TimeSpan.Zero).Max();
+    }
+
     /// <summary>The one-line summary every chaos test writes.</summary>
     public string Summary(DeliveryCheck check, string? extra = null) =>
         $"[{Scenario}] submissions {Learners} (submit calls {Submits.Count}), acknowledged {AcknowledgedCount}, " +
         $"delivered {AcknowledgedCount - check.MissingAcknowledged.Count}/{AcknowledgedCount} (+{check.UnacknowledgedDelivered} unacknowledged), " +
         $"duplicates handed out {DuplicateHandouts().Count} (re-handouts after lease expiry {Rehandouts}, " +
-        $"late results rejected {Puts.Count(p => p.Outcome == PutOutcome.WrongKey)}), extra deliveries {check.ExtraDeliveries}" +
+        $"late results rejected {Puts.Count(p => p.Outcome == PutOutcome.WrongKey)}, slowest result answered {SlowestResult().TotalSeconds:F1} s after its pull), " +
+        $"extra deliveries {check.ExtraDeliveries}" +
         (extra is null ? "" : $", {extra}") + $", {Now.TotalSeconds:F1} s";
 
     /// <summary>The invariants every scenario shares: nothing acknowledged lost, nothing foreign, no duplicate hand-out.</summary>

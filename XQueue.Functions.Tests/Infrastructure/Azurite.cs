@@ -4,13 +4,15 @@ using System.Text.RegularExpressions;
 namespace XQueue.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// An in-memory Azurite on free loopback ports. The tests share one (<see cref="Shared"/>), started the
-/// first time a test asks for it and killed when the test process exits; they stay apart by giving every
-/// test its own storage prefix (<see cref="Azurite.NewPrefix"/>). The bench starts one per phase
-/// (<see cref="StartAsync"/>) so that one phase's leftovers do not slow the next, and keeps its data on disk:
+/// An Azurite on free loopback ports with its data on disk. The tests share one (<see cref="Shared"/>), started the
+/// first time a test asks for it and killed (its folder deleted) when the test process exits; they stay apart by
+/// giving every test its own storage prefix (<see cref="Azurite.NewPrefix"/>). The bench starts one per phase
+/// (<see cref="StartAsync"/>) so that one phase's leftovers do not slow the next. Data on disk, never in memory:
 /// in memory, Azurite's once-a-minute queue garbage collection removes every deleted message's body with a
 /// scan of all bodies, without yielding, and under a sustained load of thousands of messages a minute that
-/// stalled every request for up to 16 s (on disk, bodies share a few large files and the scan is short).
+/// stalled every request for up to 16 s (on disk, bodies share a few large files and the scan is short). The
+/// suite's shared instance sees such a load too: stalls of that size lapsed 10 s leases in a chaos test and
+/// froze the dashboard's figures for 15 s in CI while it was in memory.
 /// </summary>
 public sealed partial class Azurite : IAsyncDisposable
 {
@@ -58,10 +60,8 @@ public sealed partial class Azurite : IAsyncDisposable
             "Azurite is not installed: run `npm ci` at the repository root (docs/testing.md).");
     }
 
-    public static Task<Azurite> StartAsync() => StartAsync(onDisk: false);
-
-    /// <param name="onDisk">Data in files under a temporary folder (deleted at dispose) instead of in memory.</param>
-    public static async Task<Azurite> StartAsync(bool onDisk)
+    /// <summary>Starts one with its data in files under a temporary folder, deleted at dispose or when the process exits.</summary>
+    public static async Task<Azurite> StartAsync()
     {
         var workspace = Directory.CreateTempSubdirectory("azurite-tests-");
         var info = new ProcessStartInfo(FindExecutable())
@@ -72,7 +72,7 @@ public sealed partial class Azurite : IAsyncDisposable
             WorkingDirectory = workspace.FullName,
         };
         foreach (var arg in (string[])[
-            .. onDisk ? ["--location", workspace.FullName] : (string[])["--inMemoryPersistence"],
+            "--location", workspace.FullName,
             "--silent", "--disableTelemetry",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
@@ -82,7 +82,11 @@ public sealed partial class Azurite : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Azurite did not start.");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            Stop(process);
+            DeleteFolder(workspace);
+        };
 
         var ports = new Dictionary<string, int>();
         var ready = new TaskCompletionSource();
@@ -115,15 +119,20 @@ public sealed partial class Azurite : IAsyncDisposable
         Stop(process);
         process.WaitForExit(5000);
         process.Dispose();
+        DeleteFolder(workspace);
+        return ValueTask.CompletedTask;
+    }
+
+    static void DeleteFolder(DirectoryInfo folder)
+    {
         try
         {
-            workspace.Delete(recursive: true);
+            if (Directory.Exists(folder.FullName)) folder.Delete(recursive: true);
         }
         catch (IOException)
         {
             // A file still held open: the temporary folder stays behind.
         }
-        return ValueTask.CompletedTask;
     }
 
     static void Stop(Process process)
