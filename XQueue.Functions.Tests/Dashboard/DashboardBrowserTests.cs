@@ -7,8 +7,8 @@ namespace XQueue.Functions.Tests.Dashboard;
 
 /// <summary>
 /// The dashboard in a real browser: log in, read the badges, filter, search, open a detail, bulk-reset the
-/// failed rows and see a grader pull them. Screenshots go to the test output folder; with
-/// UPDATE_SCREENSHOTS=1 they replace docs/dashboard-overview.png and docs/dashboard-submissions.png.
+/// failed rows and see a grader pull them. The list's screenshot goes to the test output folder; with
+/// UPDATE_SCREENSHOTS=1 it replaces docs/dashboard-submissions.png (the overview's comes from <see cref="QueueChartsTests"/>).
 /// </summary>
 public sealed class DashboardBrowserTests
 {
@@ -40,7 +40,6 @@ public sealed class DashboardBrowserTests
             Assert.Equal("2", await page.Locator("tr[data-queue='test-pull'] td[data-field=failed]").TextContentAsync());
             await rig.SubmitAsync(15, "loops", "for i in range(3): print(i)", grader: "ps1/loops.py");
             await Assertions.Expect(waiting).ToHaveTextAsync("2", new() { Timeout = 15_000 });
-            await Screenshot(page, "dashboard-overview.png");
 
             // The list: coloured badges with their status as text.
             await page.ClickAsync("header nav >> text=Submissions");
@@ -49,7 +48,7 @@ public sealed class DashboardBrowserTests
             Assert.Equal("rgb(220, 53, 69)", await failedBadge.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
             Assert.Equal("rgb(255, 193, 7)", await page.Locator("#submissions .badge-pending").First.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
             Assert.Equal(5, await page.Locator("#submissions tbody tr").CountAsync());
-            await Screenshot(page, "dashboard-submissions.png");
+            await Screenshots.TakeAsync(page, "dashboard-submissions.png");
 
             // Filter by status, then search by learner.
             await page.SelectOptionAsync("select[name=status]", "failed");
@@ -108,12 +107,5 @@ public sealed class DashboardBrowserTests
             await browser.CloseAsync();
             playwright.Dispose();
         }
-    }
-
-    static async Task Screenshot(IPage page, string name)
-    {
-        var bytes = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
-        await File.WriteAllBytesAsync(Path.Combine(AppContext.BaseDirectory, name), bytes);
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1") await File.WriteAllBytesAsync(Repository.PathTo("docs", name), bytes);
     }
 }

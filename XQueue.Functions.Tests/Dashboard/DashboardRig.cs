@@ -15,12 +15,20 @@ public sealed class DashboardRig : IAsyncDisposable
     public const string SuperAdmin = "boss";
     public const string SuperAdminPassword = "boss-password";
 
-    DashboardRig(GradingRig grading) => Grading = grading;
+    readonly Dictionary<string, string?> settings;
+    readonly Action<IServiceCollection>? overrides;
+
+    DashboardRig(GradingRig grading, Dictionary<string, string?> settings, Action<IServiceCollection>? overrides)
+    {
+        Grading = grading;
+        this.settings = settings;
+        this.overrides = overrides;
+    }
 
     public GradingRig Grading { get; }
     public Uri BaseAddress => Grading.Service.BaseAddress;
 
-    public static async Task<DashboardRig> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<DashboardRig> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -33,8 +41,11 @@ public sealed class DashboardRig : IAsyncDisposable
             ["XQueue:ProcessingDelay"] = "00:00:01",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return new DashboardRig(await GradingRig.StartAsync(all));
+        return new DashboardRig(await GradingRig.StartAsync(all, overrides), all, overrides);
     }
+
+    /// <summary>A second instance of the service on the same storage, with the same settings and services.</summary>
+    public Task<TestService> AnotherInstanceAsync() => TestService.StartAsync(settings, overrides, Grading.Service.Prefix);
 
     public async Task<DashboardClient> OperatorAsync(string user = Admin, string password = AdminPassword)
     {

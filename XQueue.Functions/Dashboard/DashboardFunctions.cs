@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using XQueue.Functions.Auth;
 using XQueue.Functions.Configuration;
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.WorkQueues;
 
@@ -15,12 +16,17 @@ namespace XQueue.Functions.Dashboard;
 /// </summary>
 public sealed class DashboardFunctions(
     OverviewSnapshot overview, AuditLog audit, SubmissionListing listing, QueueCatalog catalog, SubmissionStore store, HeldSubmissions held,
-    OperatorActions actions, UserStore users, IOptions<XQueueOptions> options, ILogger<UserStore> log)
+    OperatorActions actions, QueueHistory history, UserStore users, IOptions<XQueueOptions> options, ILogger<UserStore> log)
 {
     [Function("Dashboard")]
     [Authorize(EndpointPolicies.Admin)]
     public Task<IResult> Overview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "xqueue/dashboard/")] HttpRequest request) =>
-        OverviewPage.Show(request.HttpContext, overview, audit);
+        OverviewPage.Show(request.HttpContext, overview, history, catalog, audit);
+
+    [Function("DashboardQueue")]
+    [Authorize(EndpointPolicies.Admin)]
+    public Task<IResult> Queue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "xqueue/dashboard/queue")] HttpRequest request) =>
+        QueuePage.Show(request.HttpContext, catalog, overview, history);
 
     [Function("DashboardOverviewJson")]
     [Authorize(EndpointPolicies.Admin)]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.WorkQueues;
 
@@ -8,7 +9,8 @@ namespace XQueue.Functions.Dashboard;
 /// Every queue at a glance, with totals, and the latest operator actions. The page refreshes its figures
 /// in place from <c>api/overview</c> (dashboard.js); every figure comes from an index or a count the
 /// service keeps anyway (<see cref="QueueOverview"/>), so the page costs the same at any history size. It reads
-/// them from the <see cref="OverviewSnapshot"/> that /xqueue/metrics/ and the exported gauges read too.
+/// them from the <see cref="OverviewSnapshot"/> that /xqueue/metrics/ and the exported gauges read too. Below the table,
+/// each queue's last hours in small charts (<see cref="QueueHistory"/>), drawn on the server and current as of the page's load.
 /// </summary>
 public partial class OverviewPage
 {
@@ -21,11 +23,12 @@ public partial class OverviewPage
         ("gradedPerMinute", "Graded / min"), ("oldestWaiting", "Oldest waiting"),
     ];
 
-    public static async Task<IResult> Show(HttpContext http, OverviewSnapshot overview, AuditLog audit)
+    public static async Task<IResult> Show(HttpContext http, OverviewSnapshot overview, QueueHistory history, QueueCatalog catalog, AuditLog audit)
     {
         var figuresTask = overview.ReadAsync(http.RequestAborted);
         var recentTask = audit.RecentAsync(AuditShown, http.RequestAborted);
-        return new PageResult<OverviewPage>(new { Figures = ToJson(await figuresTask), Recent = await recentTask });
+        var historyTask = history.ReadAsync(catalog.Names, http.RequestAborted);
+        return new PageResult<OverviewPage>(new { Figures = ToJson(await figuresTask), Recent = await recentTask, History = await historyTask });
     }
 
     public static async Task<IResult> Json(HttpContext http, OverviewSnapshot overview)

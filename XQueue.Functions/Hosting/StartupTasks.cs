@@ -34,6 +34,7 @@ public static class StartupTasks
             services.GetRequiredService<AuditLog>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ResultCounts>().InitializeAsync(cancellationToken),
             services.GetRequiredService<ServiceLatencies>().InitializeAsync(cancellationToken),
+            services.GetRequiredService<QueueHistory>().InitializeAsync(cancellationToken),
             services.GetRequiredService<SessionKeys>().LoadAsync(cancellationToken),
             // Its own table; its password checks (PBKDF2, CPU) overlap the round trips above.
             services.GetRequiredService<UserStore>().SeedAsync(cancellationToken));

@@ -20,6 +20,7 @@ public static class MetricsServices
         services.AddSingleton<ServiceLatencies>();
         services.AddHostedService(provider => provider.GetRequiredService<ServiceLatencies>());
         services.AddSingleton<XQueueMetrics>();
+        services.AddSingleton<QueueHistory>();
         services.AddSingleton<RequestStorageCost>();
         // Standalone only (see RequestStorageScope).
         if (!underFunctionsHost) services.AddSingleton<IStartupFilter, RequestStorageScope>();

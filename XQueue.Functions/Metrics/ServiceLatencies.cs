@@ -51,6 +51,22 @@ public sealed class ServiceLatencies(StorageAccount storage, StorageNames names,
         return sums.ToDictionary(s => s.Key, s => DurationBuckets.Percentiles(s.Value));
     }
 
+    /// <summary>Percentiles of one phase per minute (as <see cref="PerMinuteTable.Minute"/> keys it) and queue, from the minute of <paramref name="from"/> on.</summary>
+    public async Task<IReadOnlyDictionary<(string Minute, string Queue), Percentiles>> PerMinuteAsync(
+        string phase, DateTimeOffset from, CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(cancellationToken);
+        var sums = new Dictionary<(string Minute, string Queue), Dictionary<int, long>>();
+        await foreach (var row in RowsSinceAsync(from, cancellationToken))
+        {
+            if (row.GetString("Phase") != phase) continue;
+            var slot = (row.PartitionKey, row.GetString("Queue") ?? "");
+            if (!sums.TryGetValue(slot, out var sum)) sums[slot] = sum = [];
+            DurationBuckets.AddTo(sum, row.GetString("Buckets"));
+        }
+        return sums.ToDictionary(s => s.Key, s => DurationBuckets.Percentiles(s.Value));
+    }
+
     /// <summary>Writes this instance's rows that changed (each row is the minute's whole histogram: rewriting it is harmless).</summary>
     public override async Task FlushAsync(CancellationToken cancellationToken = default)
     {

@@ -56,9 +56,15 @@ public abstract class PerMinuteTable(TableClient table, TimeSpan kept, TimeProvi
     protected IAsyncEnumerable<TableEntity> RowsSinceAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
         table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey ge {Minute(from)}"), cancellationToken: cancellationToken);
 
-    // The row key must be a valid key whatever the queue's name; the name itself is a property.
-    protected static string QueueKey(string queue) =>
+    /// <summary>A queue's name as a table key, valid whatever the name (the name itself is kept as a property).</summary>
+    public static string QueueKey(string queue) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(queue)))[..16];
 
-    protected static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+    /// <summary>A minute as these tables key it: "yyyyMMddHHmm", UTC, which sorts as time does.</summary>
+    public static string Minute(DateTimeOffset at) => at.UtcDateTime.ToString(MinuteFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseMinute(string minute) =>
+        DateTimeOffset.ParseExact(minute, MinuteFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    const string MinuteFormat = "yyyyMMddHHmm";
 }

@@ -13,12 +13,18 @@ public static class TableBatches
     public const int MaxActions = 100;
 
     /// <summary>Inserts or replaces every row.</summary>
-    public static async Task UpsertAllAsync(this TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken = default)
+    public static Task UpsertAllAsync(this TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken = default) =>
+        SubmitAllAsync(table, TableTransactionActionType.UpsertReplace, rows, cancellationToken);
+
+    /// <summary>Inserts every row, or sets the properties it carries on the row there and leaves the others as they are.</summary>
+    public static Task MergeAllAsync(this TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken = default) =>
+        SubmitAllAsync(table, TableTransactionActionType.UpsertMerge, rows, cancellationToken);
+
+    static async Task SubmitAllAsync(TableClient table, TableTransactionActionType action, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
     {
         foreach (var group in Groups(rows))
         {
-            await table.SubmitTransactionAsync(
-                group.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), cancellationToken).ConfigureAwait(false);
+            await table.SubmitTransactionAsync(group.Select(row => new TableTransactionAction(action, row)), cancellationToken).ConfigureAwait(false);
         }
     }
 

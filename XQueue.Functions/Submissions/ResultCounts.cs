@@ -61,6 +61,21 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
             t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal)).ToArray();
     }
 
+    /// <summary>Per minute (as <see cref="PerMinuteTable.Minute"/> keys it) and queue, what finished from the minute of <paramref name="from"/> on, every instance's rows added.</summary>
+    public async Task<IReadOnlyDictionary<(string Minute, string Queue), FinishedCounts>> PerMinuteAsync(DateTimeOffset from, CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(cancellationToken);
+        var totals = new Dictionary<(string Minute, string Queue), FinishedCounts>();
+        await foreach (var row in RowsSinceAsync(from, cancellationToken))
+        {
+            var slot = (row.PartitionKey, row.GetString("Queue") ?? "");
+            var sum = totals.GetValueOrDefault(slot, new FinishedCounts(0, 0, 0));
+            totals[slot] = new FinishedCounts(
+                sum.Graded + (row.GetInt32("Graded") ?? 0), sum.Retired + (row.GetInt32("Retired") ?? 0), sum.Failed + (row.GetInt32("Failed") ?? 0));
+        }
+        return totals;
+    }
+
     public override async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var now = Time.GetUtcNow();

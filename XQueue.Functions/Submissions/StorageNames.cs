@@ -25,6 +25,7 @@ public sealed class StorageNames(string prefix)
     public string AuditTable => prefix + "audit";
     public string ResultCountsTable => prefix + "resultcounts";
     public string LatenciesTable => prefix + "latencies";
+    public string QueueHistoryTable => prefix + "queuehistory";
     public string FilesContainer => prefix + "files";
     public string DeliveryQueue => prefix + "delivery";
     public string ScoreEventsQueue(string name) => prefix + name;
