@@ -72,6 +72,7 @@ public static class Program
         AddXQueue(builder.Services, builder.Configuration);
         // What the Functions host's timers and queue trigger do, as loops of this process.
         builder.Services.AddHostedService<StandaloneSweep>();
+        builder.Services.AddHostedService<StandaloneHistory>();
         builder.Services.AddHostedService<OutboxConsumer>();
         testOverrides?.Invoke(builder.Services);
 

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
-using XQueue.Functions.Sweep;
 using XQueue.Functions.Tests.Chaos;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
@@ -11,7 +10,7 @@ namespace XQueue.Functions.Tests.Dashboard;
 
 /// <summary>
 /// The charts of the last six hours, from a seeded run: five hours of an exam with the service's clock moved through
-/// them, the sweep run every other minute, and every ten minutes submissions made (a wave that peaks mid-exam) and at
+/// them, the history recorded every other minute (what its timer does every minute), and every ten minutes submissions made (a wave that peaks mid-exam) and at
 /// most four graded after a known time and delivered. Then, in Chromium: the overview and the queue's page draw the
 /// run's figures, also without JavaScript, and a second instance on the same storage serves the same charts. The
 /// screenshots in docs/ come from here (UPDATE_SCREENSHOTS=1).
@@ -32,7 +31,7 @@ public sealed partial class QueueChartsTests
         var origin = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 5, TimeSpan.Zero);
         var clock = new ShiftedClock { Offset = At(origin, -Span) };
         await using var rig = await DashboardRig.StartAsync(
-            new Dictionary<string, string?> { ["XQueue:MaxFailures"] = "3", ["XQueue:ProcessingDelay"] = "00:10:00", ["XQueue:Sweep:Interval"] = "01:00:00" },
+            new Dictionary<string, string?> { ["XQueue:MaxFailures"] = "3", ["XQueue:ProcessingDelay"] = "00:10:00", ["XQueue:Sweep:HistoryInterval"] = "01:00:00" },
             services => services.AddSingleton<TimeProvider>(clock));
         var waiting = await SeedAsync(rig, clock, origin);
 
@@ -84,7 +83,6 @@ public sealed partial class QueueChartsTests
     /// <returns>How many waited after each step.</returns>
     static async Task<List<int>> SeedAsync(DashboardRig rig, ShiftedClock clock, DateTimeOffset origin)
     {
-        var sweeper = rig.Grading.Service.Get<Sweeper>();
         var counts = rig.Grading.Service.Get<ResultCounts>();
         var history = rig.Grading.Service.Get<QueueHistory>();
         var (learner, delivered, waiting) = (0, 0, new List<int>());
@@ -110,9 +108,8 @@ public sealed partial class QueueChartsTests
                 Assert.True(await Eventually.HoldsAsync(
                     async () => (await counts.PerMinuteAsync(clock.GetUtcNow().AddMinutes(-2))).Values.Sum(c => c.Graded) == pulls.Count,
                     TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100)), $"step {step}: {pulls.Count} graded were not counted");
-                await sweeper.RunOnceAsync();
             }
-            else await history.RecordAsync(); // the sweep's duty alone, between steps: the whole sweep each time would make the test slow
+            await history.RecordAsync();
         }
         return waiting;
     }

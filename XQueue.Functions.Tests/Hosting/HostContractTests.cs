@@ -22,6 +22,7 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
         public FunctionsHostFake Host { get; private set; } = null!;
         public FakeLms Lms { get; private set; } = null!;
         public QueueClient Outbox { get; private set; } = null!;
+        public Azure.Data.Tables.TableClient History { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
@@ -43,6 +44,7 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
             settings[$"XQueue__Users__{Operator}__Password"] = OperatorPassword;
             settings[$"XQueue__Users__{Operator}__Roles"] = "admin";
             Host = await FunctionsHostFake.StartAsync(Repository.PathTo("artifacts", "app"), settings);
+            History = new Azure.Data.Tables.TableClient(azurite.ConnectionString, prefix + "queuehistory");
             Outbox = new QueueClient(azurite.ConnectionString, prefix + "delivery", new QueueClientOptions(XQueue.Functions.Storage.StorageClientSettings.QueueVersion) { MessageEncoding = QueueMessageEncoding.None });
         }
 
@@ -135,6 +137,20 @@ public sealed class HostContractTests(HostContractTests.Worker worker, ITestOutp
     {
         var sweep = await Host.InvokeTimerAsync("Sweep");
         Assert.True(sweep.Succeeded, sweep.ToString());
+    }
+
+    [Fact]
+    public async Task The_history_timer_writes_a_row_per_queue_for_the_charts()
+    {
+        var record = await Host.InvokeTimerAsync("RecordQueueHistory");
+        Assert.True(record.Succeeded, record.ToString());
+        var rows = worker.History.QueryAsync<Azure.Data.Tables.TableEntity>(row => row.PartitionKey != "", maxPerPage: 10);
+        await foreach (var row in rows)
+        {
+            Assert.Equal(TestService.Queue, row.GetString("Queue"));
+            return;
+        }
+        Assert.Fail("the timer wrote no row");
     }
 
     [Fact]

@@ -19,9 +19,9 @@ public sealed partial class InfraSettingsTests
         // Azure app setting names allow only letters, digits, '.' and '_', so a queue named like
         // MITx-6.00x cannot appear in XQueue__Queues__<name>__...; the queues travel in one value.
         ["XQueue:Queues"] = "declared through XQueue:QueuesJson",
-        // Period of the standalone sweep and the longest wait of its outbox consumer; under the Functions host the
-        // Sweep timer's schedule (functions.metadata) rules and this option is not read.
-        ["XQueue:Sweep:Interval"] = "standalone only",
+        // Periods of the standalone sweep (and the longest wait of its outbox consumer) and of the charts' history;
+        // under the Functions host the timers' schedules (functions.metadata) rule and these options are not read.
+        ["XQueue:Sweep"] = "standalone only",
         // Secrets and tuning an operator adds as app settings when used (docs/auth.md); the defaults fit.
         ["XQueue:Jwt:SigningKeys"] = "a secret, only for self-issued tokens: a Key Vault reference added when used",
         ["XQueue:Jwt:LmsJwks"] = "inline alternative to LmsJwksUrl",

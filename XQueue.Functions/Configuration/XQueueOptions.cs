@@ -141,4 +141,10 @@ public sealed class SweepOptions
 {
     /// <summary>Period of the sweep when running standalone (under the Functions host the timer schedule rules).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Period of the queues' history for the dashboard's charts when running standalone, first written one period
+    /// after start (under the Functions host its timer writes it once a minute).
+    /// </summary>
+    public TimeSpan HistoryInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -73,6 +73,7 @@ public sealed partial class XQueueOptionsValidator : IValidateOptions<XQueueOpti
         Between(delivery.GiveUpAfter, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), "Delivery:GiveUpAfter");
         Check(delivery.Concurrency is >= 1 and <= 256, $"XQueue:Delivery:Concurrency must be between 1 and 256 (got {delivery.Concurrency}).");
         Between(options.Sweep.Interval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), "Sweep:Interval");
+        Between(options.Sweep.HistoryInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "Sweep:HistoryInterval");
         options.Dashboard.Validate(options, errors);
         options.LongPoll.Validate(options, errors);
         LeaseLimit.Validate(options, errors);

@@ -5,7 +5,7 @@ namespace XQueue.Functions.Dashboard;
 /// <summary>
 /// A line chart over a time window drawn on the server as SVG (TimeChart.razor): it needs no script and no library,
 /// reads the same in every browser and costs nothing to serve. The y axis starts at 0 and ends at a round number
-/// above the largest value; a line breaks where minutes are missing (no sweep ran), and a lone point shows as a dot.
+/// above the largest value; a line breaks where minutes are missing (nothing recorded them), and a lone point shows as a dot.
 /// Colours come from dashboard.css by class (the pages' content security policy allows no inline style).
 /// </summary>
 public partial class TimeChart

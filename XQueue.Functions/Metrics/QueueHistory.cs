@@ -11,11 +11,11 @@ public sealed record QueueHistories(DateTimeOffset From, DateTimeOffset To, IRea
 /// <summary>
 /// The last hours of every queue, one small row per queue and minute (partition = the queue, row = the minute), so
 /// that a chart of six hours is one query of at most 361 rows whatever the history and the number of instances, and
-/// every instance draws the same chart. The sweep writes them (<see cref="RecordAsync"/>): the minute's gauges from
+/// every instance draws the same chart. A timer writes them once a minute (<see cref="RecordAsync"/>): the minute's gauges from
 /// a read of the overview's figures of its own (not the shared <see cref="OverviewSnapshot"/>, whose readers expect
 /// figures no older than their own look), and what finished in each of the last few minutes from <see cref="ResultCounts"/> and
 /// <see cref="ServiceLatencies"/>, rewritten until every instance has flushed its counts of that minute. Rows are
-/// merged, so two instances sweeping in one minute leave the later one's gauges and the same finished figures.
+/// merged, so two instances recording in one minute (standalone, each does) leave the later one's gauges and the same finished figures.
 /// </summary>
 public sealed class QueueHistory(
     StorageAccount storage, StorageNames names, QueueCatalog catalog, QueueOverview overview, ResultCounts counts,
@@ -24,7 +24,7 @@ public sealed class QueueHistory(
     /// <summary>How far back the charts reach.</summary>
     public static readonly TimeSpan Shown = TimeSpan.FromHours(6);
 
-    // A minute's finished figures are complete once every instance has flushed it (every 10 s): a sweep a minute
+    // A minute's finished figures are complete once every instance has flushed it (every 10 s): a record a minute
     // rewrites the last three, so each minute is written whole at least once.
     static readonly TimeSpan Rewritten = TimeSpan.FromMinutes(3);
     static readonly TimeSpan Kept = Shown + TimeSpan.FromHours(1);
@@ -36,7 +36,7 @@ public sealed class QueueHistory(
 
     public Task InitializeAsync(CancellationToken cancellationToken) => table.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
-    /// <summary>The sweep's duty: writes this minute's row of every queue and rewrites the last few minutes' finished figures.</summary>
+    /// <summary>Writes this minute's row of every queue and rewrites the last few minutes' finished figures.</summary>
     /// <returns>How many rows were written.</returns>
     public async Task<int> RecordAsync(CancellationToken cancellationToken = default)
     {

@@ -4,18 +4,16 @@ using XQueue.Functions.Configuration;
 using XQueue.Functions.Delivery;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Intake;
-using XQueue.Functions.Metrics;
 using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Sweep;
 
 public sealed record SweepReport(
-    int RescuedDeliveries, int AbandonedResults, int OldHolds, int DeletedSubmissions, int MovedFromBacklog, int HistoryRows, TimeSpan Elapsed)
+    int RescuedDeliveries, int AbandonedResults, int OldHolds, int DeletedSubmissions, int MovedFromBacklog, TimeSpan Elapsed)
 {
     public override string ToString() =>
         $"sweep: {RescuedDeliveries} deliveries back from the poison queue, {AbandonedResults} abandoned results handed to delivery, " +
-        $"{OldHolds} old hold rows removed, {DeletedSubmissions} old submissions deleted, {MovedFromBacklog} moved from the backlog, " +
-        $"{HistoryRows} rows of the queues' history written in {Elapsed.TotalMilliseconds:F0} ms";
+        $"{OldHolds} old hold rows removed, {DeletedSubmissions} old submissions deleted, {MovedFromBacklog} moved from the backlog in {Elapsed.TotalMilliseconds:F0} ms";
 }
 
 /// <summary>
@@ -26,13 +24,11 @@ public sealed record SweepReport(
 /// are the outbox trigger's (standalone: <see cref="OutboxConsumer"/>), not the sweep's. Poison
 /// submissions need no duty here: they are failed on the pull that would hand them out once too often.
 /// The backlog refill here is the safety net: pulls and submits refill too, but only on the instance
-/// that knows of the backlog, and only while grading goes on. Last, it writes the minute's row of each queue's
-/// history for the dashboard's charts (<see cref="QueueHistory"/>).
+/// that knows of the backlog, and only while grading goes on.
 /// </summary>
 public sealed class Sweeper(
     DeliveryOutbox outbox, AbandonedResults abandoned, Holds holds, SubmissionStore store, CallbackIndex callbacks,
-    FailedIndex failed, QueueCatalog catalog, BacklogRefill refill, QueueHistory history, IOptions<XQueueOptions> options, TimeProvider time,
-    ILogger<Sweeper> log)
+    FailedIndex failed, QueueCatalog catalog, BacklogRefill refill, IOptions<XQueueOptions> options, TimeProvider time, ILogger<Sweeper> log)
 {
     const int RetentionBatch = 100;
 
@@ -45,8 +41,7 @@ public sealed class Sweeper(
         var oldHolds = await holds.PurgeAsync(cancellationToken);
         var deleted = await DeleteExpiredAsync(cancellationToken);
         var moved = await EachQueueAsync((queue, token) => refill.RefillAsync(queue, token), "Backlog refill", cancellationToken);
-        var historyRows = await RecordHistoryAsync(cancellationToken);
-        var report = new SweepReport(rescued, recovered, oldHolds, deleted, moved, historyRows, clock.Elapsed);
+        var report = new SweepReport(rescued, recovered, oldHolds, deleted, moved, clock.Elapsed);
         if (rescued + recovered + oldHolds + deleted + moved > 0) log.LogInformation("{SweepReport}", report.ToString());
         return report;
     }
@@ -67,20 +62,6 @@ public sealed class Sweeper(
             }
         }
         return total;
-    }
-
-    // Figures for the charts, not submissions: a failure is logged and the next sweep writes the minute again.
-    async Task<int> RecordHistoryAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await history.RecordAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "The queues' history could not be written; the next sweep tries again");
-            return 0;
-        }
     }
 
     async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
