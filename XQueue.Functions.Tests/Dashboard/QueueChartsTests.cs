@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using XQueue.Functions.Metrics;
 using XQueue.Functions.Submissions;
+using XQueue.Functions.WorkQueues;
 using XQueue.Functions.Tests.Chaos;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Submissions;
@@ -85,6 +86,7 @@ public sealed partial class QueueChartsTests
     {
         var counts = rig.Grading.Service.Get<ResultCounts>();
         var history = rig.Grading.Service.Get<QueueHistory>();
+        var length = rig.Grading.Service.Get<QueueLength>();
         var (learner, delivered, waiting) = (0, 0, new List<int>());
         for (var minute = -Span; minute <= 0; minute += SweepEvery)
         {
@@ -108,6 +110,9 @@ public sealed partial class QueueChartsTests
                 Assert.True(await Eventually.HoldsAsync(
                     async () => (await counts.PerMinuteAsync(clock.GetUtcNow().AddMinutes(-2))).Values.Sum(c => c.Graded) == pulls.Count,
                     TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100)), $"step {step}: {pulls.Count} graded were not counted");
+                // A delivery removes the hold's row last, a moment after the LMS has the result: until then it counts in flight.
+                Assert.True(await Eventually.HoldsAsync(async () => (await length.WaitingAndInFlightAsync(TestService.Queue)).InFlight == 0,
+                    TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100)), $"step {step}: deliveries did not finish");
             }
             await history.RecordAsync();
         }
