@@ -61,6 +61,10 @@ public partial class SubmissionListPage
         return true;
     }
 
+    /// <summary>The list of one queue's submissions, of one status when given.</summary>
+    public static string Link(string queue, string? status = null) =>
+        $"{Layout.Root}submissions?queue={Uri.EscapeDataString(queue)}" + (status is null ? "" : $"&status={Uri.EscapeDataString(status)}");
+
     // The same filters, starting after the last row shown.
     static string NextLink(IQueryCollection q, string after)
     {

@@ -6,7 +6,6 @@ using XQueue.Functions.Submissions;
 using XQueue.Functions.Dashboard;
 using XQueue.Functions.Intake;
 using XQueue.Functions.WorkQueues;
-
 using XQueue.Functions.Metrics;
 
 namespace XQueue.Functions.Hosting;

@@ -12,14 +12,8 @@ namespace XQueue.Functions.Metrics;
 public sealed record MetricsReport(
     DateTimeOffset SnapshotAt, int LatencyWindowSeconds, IReadOnlyList<QueueMetrics> Queues, int AwaitingDelivery, InstanceMetrics ThisInstance)
 {
-    /// <summary>Latency phases, by their key in the report and their histogram.</summary>
-    static readonly (string Key, string Instrument)[] Phases =
-    [
-        (XQueueMetrics.Waiting, "xqueue.submission.waiting.duration"),
-        (XQueueMetrics.Grading, "xqueue.submission.grading.duration"),
-        (XQueueMetrics.Delivery, "xqueue.submission.delivery.duration"),
-        (XQueueMetrics.EndToEnd, "xqueue.submission.end_to_end.duration"),
-    ];
+    /// <summary>Latency phases, by their key in the report and in the service's histograms.</summary>
+    static readonly string[] Phases = [XQueueMetrics.Waiting, XQueueMetrics.Grading, XQueueMetrics.Delivery, XQueueMetrics.EndToEnd];
 
     public static MetricsReport Of(
         OverviewFigures figures, IReadOnlyDictionary<ServiceLatencies.Series, Percentiles> latencies, RecentMeasurements recent, InstanceIdentity instance)
@@ -27,7 +21,7 @@ public sealed record MetricsReport(
         var queues = figures.Queues.Select(q => new QueueMetrics(
             q.Queue, q.Waiting, q.InFlight, q.Backlogged, q.Failed,
             q.OldestWaitingAge is { } age ? Math.Round(age.TotalSeconds, 3) : null, q.GradedPerMinute, q.RetiredLastHour,
-            Phases.ToDictionary(p => p.Key, p => latencies.GetValueOrDefault(new(q.Queue, p.Key), Percentiles.None))))
+            Phases.ToDictionary(phase => phase, phase => latencies.GetValueOrDefault(new(q.Queue, phase), Percentiles.None))))
             .ToArray();
         return new MetricsReport(figures.At, (int)ServiceLatencies.Window.TotalSeconds, queues, figures.AwaitingDelivery,
             InstanceMetrics.Of(figures.Queues.Select(q => q.Queue), recent, instance));

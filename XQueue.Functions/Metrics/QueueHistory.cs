@@ -12,8 +12,8 @@ public sealed record QueueHistories(DateTimeOffset From, DateTimeOffset To, IRea
 /// The last hours of every queue, one small row per queue and minute (partition = the queue, row = the minute), so
 /// that a chart of six hours is one query of at most 361 rows whatever the history and the number of instances, and
 /// every instance draws the same chart. A timer writes them once a minute (<see cref="RecordAsync"/>): the minute's gauges from
-/// a read of the overview's figures of its own (not the shared <see cref="OverviewSnapshot"/>, whose readers expect
-/// figures no older than their own look), and what finished in each of the last few minutes from <see cref="ResultCounts"/> and
+/// a read of each queue's own counts (<see cref="QueueOverview.QueueAsync"/>; not the shared <see cref="OverviewSnapshot"/>,
+/// whose readers expect figures no older than their own look), and what finished in each of the last few minutes from <see cref="ResultCounts"/> and
 /// <see cref="ServiceLatencies"/>, rewritten until every instance has flushed its counts of that minute. Rows are
 /// merged, so two instances recording in one minute (standalone, each does) leave the later one's gauges and the same finished figures.
 /// </summary>
@@ -42,10 +42,10 @@ public sealed class QueueHistory(
     {
         var now = time.GetUtcNow();
         var from = now - Rewritten;
-        var figuresRead = overview.ReadAsync(cancellationToken);
+        var figuresRead = Task.WhenAll(catalog.Names.Select(queue => overview.QueueAsync(queue, cancellationToken)));
         var finishedRead = counts.PerMinuteAsync(from, cancellationToken);
         var gradingRead = latencies.PerMinuteAsync(XQueueMetrics.Grading, from, cancellationToken);
-        var figures = (await figuresRead).Queues.ToDictionary(q => q.Queue, StringComparer.Ordinal);
+        var figures = (await figuresRead).ToDictionary(q => q.Queue, StringComparer.Ordinal);
         var (finished, grading) = (await finishedRead, await gradingRead);
 
         var current = PerMinuteTable.Minute(now);

@@ -5,7 +5,9 @@ namespace XQueue.Functions.Metrics;
 
 /// <summary>
 /// This instance's own view of its measurements, gathered in process by a <see cref="MeterListener"/>: counter
-/// totals since start, and the latency samples (and storage calls per request) of the last <see cref="Window"/> (<see cref="LatencySamples"/>).
+/// totals since start, and the request times and storage calls per request of the last <see cref="Window"/>
+/// (<see cref="LatencySamples"/>). The phase latencies are not sampled here: /xqueue/metrics/ shows the service's
+/// (<see cref="ServiceLatencies"/>).
 /// It listens to the <c>XQueue</c> meter and ASP.NET Core's request duration, only those of this app's meter
 /// factory (<paramref name="scope"/>), so apps sharing a process (tests) do not see each other's.
 /// </summary>
@@ -39,7 +41,9 @@ public sealed class RecentMeasurements : IDisposable
         };
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => totals.AddOrUpdate(Of(instrument, tags), value, (_, sum) => sum + value));
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
-            samples.GetOrAdd(Of(instrument, tags), _ => new LatencySamples()).Add(time.GetTimestamp(), value));
+        {
+            if (instrument.Name == RequestDuration) samples.GetOrAdd(Of(instrument, tags), _ => new LatencySamples()).Add(time.GetTimestamp(), value);
+        });
         // The app's int instruments are histograms of counts (storage calls per request): sampled like the latencies.
         listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
             samples.GetOrAdd(Of(instrument, tags), _ => new LatencySamples()).Add(time.GetTimestamp(), value));

@@ -38,30 +38,29 @@ public sealed class ServiceLatencies(StorageAccount storage, StorageNames names,
     }
 
     /// <summary>Percentiles per queue and phase over <see cref="Window"/>, from every instance's rows.</summary>
-    public async Task<IReadOnlyDictionary<Series, Percentiles>> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        await FlushAsync(cancellationToken);
-        var sums = new Dictionary<Series, Dictionary<int, long>>();
-        await foreach (var row in RowsSinceAsync(Time.GetUtcNow() - Window + TimeSpan.FromMinutes(1), cancellationToken))
-        {
-            var series = new Series(row.GetString("Queue") ?? "", row.GetString("Phase") ?? "");
-            if (!sums.TryGetValue(series, out var sum)) sums[series] = sum = [];
-            DurationBuckets.AddTo(sum, row.GetString("Buckets"));
-        }
-        return sums.ToDictionary(s => s.Key, s => DurationBuckets.Percentiles(s.Value));
-    }
+    public Task<IReadOnlyDictionary<Series, Percentiles>> ReadAsync(CancellationToken cancellationToken = default) =>
+        SumAsync(Time.GetUtcNow() - Window + TimeSpan.FromMinutes(1), _ => true,
+            row => new Series(row.GetString("Queue") ?? "", row.GetString("Phase") ?? ""), cancellationToken);
 
     /// <summary>Percentiles of one phase per minute (as <see cref="PerMinuteTable.Minute"/> keys it) and queue, from the minute of <paramref name="from"/> on.</summary>
-    public async Task<IReadOnlyDictionary<(string Minute, string Queue), Percentiles>> PerMinuteAsync(
-        string phase, DateTimeOffset from, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<(string Minute, string Queue), Percentiles>> PerMinuteAsync(
+        string phase, DateTimeOffset from, CancellationToken cancellationToken = default) =>
+        SumAsync(from, row => row.GetString("Phase") == phase, row => (row.PartitionKey, row.GetString("Queue") ?? ""), cancellationToken);
+
+    /// <summary>
+    /// Writes this instance's rows first, then adds up every instance's histograms from the minute of
+    /// <paramref name="from"/> on, of the rows <paramref name="include"/> keeps, per the key <paramref name="keyOf"/> gives each.
+    /// </summary>
+    async Task<IReadOnlyDictionary<TKey, Percentiles>> SumAsync<TKey>(
+        DateTimeOffset from, Func<TableEntity, bool> include, Func<TableEntity, TKey> keyOf, CancellationToken cancellationToken) where TKey : notnull
     {
         await FlushAsync(cancellationToken);
-        var sums = new Dictionary<(string Minute, string Queue), Dictionary<int, long>>();
+        var sums = new Dictionary<TKey, Dictionary<int, long>>();
         await foreach (var row in RowsSinceAsync(from, cancellationToken))
         {
-            if (row.GetString("Phase") != phase) continue;
-            var slot = (row.PartitionKey, row.GetString("Queue") ?? "");
-            if (!sums.TryGetValue(slot, out var sum)) sums[slot] = sum = [];
+            if (!include(row)) continue;
+            var key = keyOf(row);
+            if (!sums.TryGetValue(key, out var sum)) sums[key] = sum = [];
             DurationBuckets.AddTo(sum, row.GetString("Buckets"));
         }
         return sums.ToDictionary(s => s.Key, s => DurationBuckets.Percentiles(s.Value));

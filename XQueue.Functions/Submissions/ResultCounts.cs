@@ -34,34 +34,28 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
 
     /// <summary>
     /// Per queue, what finished in each of <paramref name="periods"/> (whole minutes, this one included), from one
-    /// read of the longest: this instance's counts are written first, then every instance's rows are read from
-    /// storage, never from memory, so two instances asked at once give the same answer (the others' counts lag by at
-    /// most one flush).
+    /// read of the longest (<see cref="PerMinuteAsync"/>): every instance's rows from storage, never from memory, so
+    /// two instances asked at once give the same answer (the others' counts lag by at most one flush).
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyDictionary<string, FinishedCounts>>> SinceAsync(
         IReadOnlyList<TimeSpan> periods, CancellationToken cancellationToken = default)
     {
-        await FlushAsync(cancellationToken);
         var now = Time.GetUtcNow();
-        var firstMinutes = periods.Select(period => Minute(now - period + TimeSpan.FromMinutes(1))).ToArray();
-        var totals = periods.Select(_ => new Dictionary<string, int[]>(StringComparer.Ordinal)).ToArray();
-        await foreach (var row in RowsSinceAsync(now - periods.Max() + TimeSpan.FromMinutes(1), cancellationToken))
+        var perMinute = await PerMinuteAsync(now - periods.Max() + TimeSpan.FromMinutes(1), cancellationToken);
+        return periods.Select(period =>
         {
-            for (var p = 0; p < periods.Count; p++)
-            {
-                if (string.CompareOrdinal(row.PartitionKey, firstMinutes[p]) < 0) continue;
-                var queue = row.GetString("Queue") ?? "";
-                if (!totals[p].TryGetValue(queue, out var t)) totals[p][queue] = t = new int[3];
-                t[0] += row.GetInt32("Graded") ?? 0;
-                t[1] += row.GetInt32("Retired") ?? 0;
-                t[2] += row.GetInt32("Failed") ?? 0;
-            }
-        }
-        return totals.Select(byQueue => (IReadOnlyDictionary<string, FinishedCounts>)byQueue.ToDictionary(
-            t => t.Key, t => new FinishedCounts(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal)).ToArray();
+            var first = Minute(now - period + TimeSpan.FromMinutes(1));
+            return (IReadOnlyDictionary<string, FinishedCounts>)perMinute
+                .Where(slot => string.CompareOrdinal(slot.Key.Minute, first) >= 0)
+                .GroupBy(slot => slot.Key.Queue, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(slot => slot.Value).Aggregate(Add), StringComparer.Ordinal);
+        }).ToArray();
     }
 
-    /// <summary>Per minute (as <see cref="PerMinuteTable.Minute"/> keys it) and queue, what finished from the minute of <paramref name="from"/> on, every instance's rows added.</summary>
+    /// <summary>
+    /// Per minute (as <see cref="PerMinuteTable.Minute"/> keys it) and queue, what finished from the minute of
+    /// <paramref name="from"/> on: this instance's counts are written first, then every instance's rows are added up.
+    /// </summary>
     public async Task<IReadOnlyDictionary<(string Minute, string Queue), FinishedCounts>> PerMinuteAsync(DateTimeOffset from, CancellationToken cancellationToken = default)
     {
         await FlushAsync(cancellationToken);
@@ -69,12 +63,13 @@ public sealed class ResultCounts(StorageAccount storage, StorageNames names, Tim
         await foreach (var row in RowsSinceAsync(from, cancellationToken))
         {
             var slot = (row.PartitionKey, row.GetString("Queue") ?? "");
-            var sum = totals.GetValueOrDefault(slot, new FinishedCounts(0, 0, 0));
-            totals[slot] = new FinishedCounts(
-                sum.Graded + (row.GetInt32("Graded") ?? 0), sum.Retired + (row.GetInt32("Retired") ?? 0), sum.Failed + (row.GetInt32("Failed") ?? 0));
+            var counted = new FinishedCounts(row.GetInt32("Graded") ?? 0, row.GetInt32("Retired") ?? 0, row.GetInt32("Failed") ?? 0);
+            totals[slot] = totals.TryGetValue(slot, out var sum) ? Add(sum, counted) : counted;
         }
         return totals;
     }
+
+    static FinishedCounts Add(FinishedCounts a, FinishedCounts b) => new(a.Graded + b.Graded, a.Retired + b.Retired, a.Failed + b.Failed);
 
     public override async Task FlushAsync(CancellationToken cancellationToken = default)
     {

@@ -40,7 +40,11 @@ public sealed class QueueOverview(
         return new OverviewFigures(figures, await awaiting, time.GetUtcNow());
     }
 
-    async Task<QueueFigures> QueueAsync(string queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// One queue's own counts: waiting, in flight, of those waiting how many in the backlog, and the oldest waiting's
+    /// age. Failed and finished stay 0 here: <see cref="ReadAsync"/> adds them from one read for all queues.
+    /// </summary>
+    public async Task<QueueFigures> QueueAsync(string queue, CancellationToken cancellationToken = default)
     {
         var work = catalog.WorkQueue(queue);
         var counted = length.WaitingAndInFlightAsync(queue, cancellationToken);
