@@ -104,7 +104,7 @@ var headline = Headline.Of(budget.Elapsed, options.Topology == Topology.Single ?
     ("calls", calls?.Headline()),
     ("idle", idle?.Headline()),
     ("e2e", e2e?.Headline()),
-    ("floor", floorFraction?.Headline()),
+    ("floor", floor is null ? null : $"{floorFraction?.Headline() ?? "floor"}; floor over taking ahead's {floor.OverTakingAhead(1):F2} (1) / {floor.OverTakingAhead(4):F2} (4)"),
     ("wave", wave?.Headline()),
     ("coldstart", coldStart?.Headline()));
 if (scaling is not null) headline += " | " + scaling.Headline();

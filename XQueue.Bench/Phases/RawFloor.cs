@@ -10,19 +10,21 @@ namespace XQueue.Bench.Phases;
 /// with the service's shape of concurrency: a worker makes get_submission's and put_result's calls in turn, as a
 /// grader waits for them, and hands the delivery to a background pool of <c>Delivery:Concurrency</c> (8), as
 /// put_result does. Depth 300 (filled straight in storage, see <see cref="StorageCycle.FillAsync"/>), drained by 1 and by 4 workers. The service's cycles/s
-/// at the same depth are reported as a fraction of it (target ≥ 50 %). Through one instance's storage clients whatever
+/// at the same depth are reported as a fraction of it (target ≥ 50 %). The former design's calls (taking ahead, no hold's
+/// row) are measured the same way, and this floor over that one is reported. Through one instance's storage clients whatever
 /// <c>--instances</c> says (no request reaches a service here), with the storage latency of the others' phases.
 /// </summary>
 public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
 {
     const string Queue = "bench-floor";
 
-    public sealed record Run(int Workers, int Cycles, TimeSpan Elapsed, TimeSpan UntilDelivered, LatencySample GraderPath)
+    public sealed record Run(int Workers, int Cycles, TimeSpan Elapsed, TimeSpan UntilDelivered, LatencySample GraderPath, bool TakingAhead = false)
     {
         public double CyclesPerSecond => Cycles / Elapsed.TotalSeconds;
 
         public JsonObject ToJson() => new()
         {
+            ["calls"] = TakingAhead ? "the former design's (287d685): a receive of up to 32 serves the next pulls, no hold's row" : "this service's",
             ["workers"] = Workers,
             ["cycles"] = Cycles,
             ["seconds"] = Math.Round(Elapsed.TotalSeconds, 2),
@@ -32,20 +34,26 @@ public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
         };
     }
 
-    public Run With(int workers) => Runs.Single(r => r.Workers == workers);
+    public Run With(int workers, bool takingAhead = false) => Runs.Single(r => r.Workers == workers && r.TakingAhead == takingAhead);
+
+    /// <summary>This service's floor over the former design's: the most of that design's rate these calls can keep here.</summary>
+    public double OverTakingAhead(int workers) => With(workers).CyclesPerSecond / With(workers, takingAhead: true).CyclesPerSecond;
 
     public static async Task<RawFloor> MeasureAsync(BenchOptions options)
     {
         var depth = options.Size(300, 100);
         await using var rig = await BenchRig.StartAsync(options.Topology.OneInstance, [Queue], TimeSpan.FromMinutes(10));
-        var cycle = new StorageCycle(rig, Queue);
-        await cycle.FillAsync(60);
-        await RunAsync(cycle, 2, 60); // warm-up
         var runs = new List<Run>();
-        foreach (var workers in new[] { 1, 4 })
+        foreach (var takingAhead in new[] { false, true })
         {
-            await cycle.FillAsync(depth);
-            runs.Add(await RunAsync(cycle, workers, depth));
+            var cycle = new StorageCycle(rig, Queue, takingAhead);
+            await cycle.FillAsync(60);
+            await RunAsync(cycle, 2, 60); // warm-up
+            foreach (var workers in new[] { 1, 4 })
+            {
+                await cycle.FillAsync(depth);
+                runs.Add(await RunAsync(cycle, workers, depth) with { TakingAhead = takingAhead });
+            }
         }
         return new RawFloor(runs);
     }
@@ -82,7 +90,9 @@ public sealed record RawFloor(IReadOnlyList<RawFloor.Run> Runs)
     {
         ["what"] = "a graded cycle's storage calls straight at Azurite with the service's storage clients (no HTTP, no LMS POST); delivery in a background pool of 8; depth 300",
         ["requestsPerCycle"] = StorageCycle.RequestsPerCycle,
+        ["requestsPerCycleTakingAhead"] = Math.Round(StorageCycle.RequestsPerCycleTakingAhead, 2),
         ["calls"] = new JsonArray(StorageCycle.Calls.Select(s => (JsonNode)s).ToArray()),
         ["runs"] = new JsonArray(Runs.Select(r => (JsonNode)r.ToJson()).ToArray()),
+        ["overTakingAhead"] = new JsonObject { ["1"] = Math.Round(OverTakingAhead(1), 2), ["4"] = Math.Round(OverTakingAhead(4), 2) },
     };
 }

@@ -1,5 +1,7 @@
 using System.Reflection;
+using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
+using XQueue.Functions.Tests.Chaos;
 using XQueue.Functions.Tests.Legacy;
 
 namespace XQueue.Functions.Tests.Submissions;
@@ -89,6 +91,48 @@ public sealed class AnyInstanceKeyTests
         finally
         {
             foreach (var app in apps) await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_result_through_an_instance_that_did_not_hand_the_submission_out_costs_that_request_one_call_and_is_recorded_whole()
+    {
+        await using var lms = await FakeLms.StartAsync();
+        var calls = new StorageCalls();
+        var prefix = Azurite.NewPrefix();
+        var puller = await TestService.StartAsync(new Dictionary<string, string?>(Settings), prefix: prefix);
+        var answerer = await TestService.StartAsync(new Dictionary<string, string?>(Settings), calls.AddTo, prefix);
+        try
+        {
+            await SubmitAsync(puller, lms, 3);
+            using var pullSide = await GraderApi.LoginAsync(puller);
+            using var answerSide = await GraderApi.LoginAsync(answerer);
+            var pull = Pull.From(await pullSide.GetSubmissionAsync());
+
+            // The answering instance checks the session's revocation once, then for half a minute from memory.
+            Assert.Equal(0, (await answerSide.GetAsync($"/xqueue/get_queuelen/?queue_name={TestService.Queue}")).ReturnCode);
+            var before = calls.Snapshot().Count;
+            Assert.Equal(0, (await answerSide.PutResultAsync(pull.Header, Pull.Result(true, 1, "answered elsewhere"))).ReturnCode);
+            // Its one call is the update that proves the lease and keeps the result; the submission is read only by the
+            // delivery after it (before, the read came first, on the grader's path).
+            Assert.Equal("queue.update", calls.Snapshot()[before].Operation);
+            var delivered = await lms.WaitForAsync(r => r.Header.Contains("\"k3\""), TimeSpan.FromSeconds(10));
+            Assert.Contains("answered elsewhere", delivered!.Body);
+
+            var store = answerer.Get<SubmissionStore>();
+            Assert.True(await Eventually.HoldsAsync(async () => (await store.GetAsync(pull.Id))?.Delivery == DeliveryState.Delivered,
+                TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)));
+            var stored = await store.GetAsync(pull.Id);
+            Assert.Equal(TestService.GraderUser, stored!.GraderUser);
+            Assert.Equal(pull.Key, stored.PullKey);
+            Assert.Contains("print(3)", stored.Body.Inline);
+            Assert.Equal([SubmissionEvent.Pulled, SubmissionEvent.Delivery], stored.History.Select(e => e.Kind));
+            Assert.Equal(TestService.GraderUser, stored.History[0].Actor);
+        }
+        finally
+        {
+            await answerer.DisposeAsync();
+            await puller.DisposeAsync();
         }
     }
 

@@ -20,11 +20,12 @@ public sealed class ResultDelivery(
 
     /// <param name="known">
     /// The submission as the caller has it: as put_result stored it, or as put_result accepted it into its work message
-    /// (then this attempt is what records the result in the entity, with the ETag the entity had when it was handed out).
+    /// (then this attempt is what records the result in the entity, with the ETag the entity had when it was handed out,
+    /// or, accepted through an instance that did not hand it out, onto the entity read first).
     /// </param>
     public async Task AttemptAsync(OutboxEntry entry, Submission? known = null, CancellationToken cancellationToken = default)
     {
-        var submission = known ?? await store.GetAsync(entry.SubmissionId, cancellationToken);
+        var submission = known is { ETag: not null } ? known : await ReadAsync(entry, known, cancellationToken);
         if (submission is null || entry.ReplyVersion < submission.ReplyVersion ||
             (entry.ReplyVersion == submission.ReplyVersion && submission.Delivery == DeliveryState.Delivered))
         {
@@ -69,6 +70,14 @@ public sealed class ResultDelivery(
         round ??= DeliveryRound.Of(owed, submission.Channels, outcomes, now, giveUp);
         if (outcomes.Count > 0) metrics.DeliveryAttempted(submission, round.State == DeliveryState.Delivered, round.State == DeliveryState.GaveUp);
         await SettleAsync(entry, submission, round, submission.DeliveryAttempts + 1, cancellationToken);
+    }
+
+    // The submission as stored, with a result accepted through an instance that did not hand it out (the result alone,
+    // without the entity's ETag) put onto it.
+    async Task<Submission?> ReadAsync(OutboxEntry entry, Submission? accepted, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(entry.SubmissionId, cancellationToken);
+        return stored is not null && accepted is not null && stored.ReplyVersion < accepted.ReplyVersion ? AcceptedOnto(stored, accepted) : stored;
     }
 
     /// <summary>The one place an attempt's outcome is acted on and reported.</summary>

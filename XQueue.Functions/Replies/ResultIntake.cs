@@ -49,14 +49,15 @@ public sealed class ResultIntake(
         var work = catalog.WorkQueue(pull.Queue);
         var delay = catalog.ProcessingDelay(pull.Queue);
         var hold = pull.HeldAs(work.Name, pull.Receipt, pull.PulledAt + delay);
-        // The submission as this instance handed it out with this very key saves a read; handed out elsewhere, it is
-        // read and the pull's facts come from the key.
-        var handed = recent.Find(key) is { } mine
-            ? mine
-            : await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
+        // The submission as this instance handed it out with this very key goes into the result message whole. Handed
+        // out elsewhere, the message carries the result alone (the pull's facts come from the key) and delivery reads
+        // the submission: put_result is one call on any instance. Recorded in the entity instead, it is read here.
+        var mine = recent.Find(key);
+        var viaMessage = channels.ChannelsFor(pull.Queue) is [DeliveryChannel.Callback];
+        var result = viaMessage ? await ResultMessageAsync(mine ?? Handout.Pulled(ResultOnly(pull), hold, key), reply, cancellationToken) : null;
+        var handed = result?.Handed ?? mine ?? (await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null);
         if (handed is null) return ResultOutcome.NoSuchSubmission;
 
-        var result = channels.ChannelsFor(handed.Queue) is [DeliveryChannel.Callback] ? await ResultMessageAsync(handed, reply, cancellationToken) : null;
         await foreach (var lease in holds.CandidatesAsync(work.Name, pull, delay, cancellationToken))
         {
             var outcome = result is { } message
@@ -68,8 +69,13 @@ public sealed class ResultIntake(
         return null;
     }
 
+    // Stands in for a submission this instance did not hand out: no ETag, so delivery reads the entity and puts the
+    // result onto it (ResultDelivery).
+    static Submission ResultOnly(PullKey pull) =>
+        new() { Id = pull.Id, Queue = pull.Queue, Header = "", CallbackUrl = "", ReceivedAt = pull.PulledAt, StatusAt = pull.PulledAt };
+
     // The result as its message will carry it; null when it would not fit (the entity records it instead).
-    async Task<(Submission Accepted, string Text)?> ResultMessageAsync(Submission handed, string reply, CancellationToken cancellationToken)
+    async Task<(Submission Handed, Submission Accepted, string Text)?> ResultMessageAsync(Submission handed, string reply, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var version = Math.Max(handed.ReplyVersion + 1, now.ToUnixTimeMilliseconds());
@@ -85,7 +91,7 @@ public sealed class ResultIntake(
             Delivery = DeliveryState.Pending,
             Channels = [],
         };
-        if (WorkMessage.ForResult(accepted) is { } text) return (accepted, text);
+        if (WorkMessage.ForResult(accepted) is { } text) return (handed, accepted, text);
         if (accepted.Reply.BlobName is { } unused) await store.DeleteBlobAsync(unused, cancellationToken);
         return null;
     }
