@@ -2,6 +2,7 @@ using XQueue.Functions.Storage;
 using XQueue.Functions.Submissions;
 using XQueue.Functions.Tests.Infrastructure;
 using XQueue.Functions.Tests.Legacy;
+using XQueue.Functions.WorkQueues;
 
 namespace XQueue.Functions.Tests.Submissions;
 
@@ -56,6 +57,35 @@ public sealed class SharedAnswersTests
             Assert.True(reply.ReturnCode == 0, $"pull {pull} of 11 answered \"{reply.Text}\" while submissions waited");
         }
         Assert.Equal(0, await QueueLengthAsync(grader));
+    }
+
+    [Fact]
+    public async Task An_instance_whose_backlog_another_drained_sends_its_next_submission_straight_to_the_queue()
+    {
+        var clock = new ShiftedClock();
+        var prefix = Azurite.NewPrefix();
+        var settings = new Dictionary<string, string?> { ["XQueue:QueueWindow"] = "10", ["XQueue:Sweep:Interval"] = "01:00:00" };
+        await using var spilling = await TestService.StartAsync(new Dictionary<string, string?>(settings), services => services.AddSingleton<TimeProvider>(clock), prefix);
+        await using var draining = await TestService.StartAsync(new Dictionary<string, string?>(settings), prefix: prefix);
+        await SubmitAsync(spilling, 1, 12); // a window of 10 in the queue, two in the backlog: the spilling instance knows of it
+        using (var grader = await GraderApi.LoginAsync(draining))
+        {
+            for (var pull = 1; pull <= 12; pull++)
+            {
+                var reply = await grader.GetSubmissionAsync();
+                Assert.True(reply.ReturnCode == 0, $"pull {pull} of 12 answered \"{reply.Text}\"");
+                Assert.Equal(0, (await grader.PutResultAsync(Pull.From(reply).Header, Pull.Result(true, 1, "ok"))).ReturnCode);
+            }
+            Assert.Equal(0, await QueueLengthAsync(grader));
+        }
+
+        // The other instance moved the backlog in and drained it; what the spilling one knew of the window is a while old.
+        clock.Offset = TimeSpan.FromSeconds(5);
+        await SubmitAsync(spilling, 13, 1);
+
+        var work = spilling.Get<QueueCatalog>().WorkQueue(TestService.Queue);
+        Assert.Equal(0, await spilling.Get<Backlog>().CountAsync(work.Name)); // before, it went to the backlog: a stale belief
+        Assert.Single((await work.PeekMessagesAsync(32)).Value);
     }
 
     [Fact]

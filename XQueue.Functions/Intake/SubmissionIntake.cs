@@ -94,6 +94,8 @@ public sealed class SubmissionIntake(
 
     async Task<SendReceipt?> SendAsync(QueueClient work, Submission submission, CancellationToken cancellationToken)
     {
+        // What this instance knows of the window may be old (other instances pull and refill): read it afresh first.
+        if (!window.IsCurrent(submission.Queue)) await queueLength.RefreshWindowAsync(submission.Queue, cancellationToken);
         if (window.ShouldSpill(submission.Queue))
         {
             window.Spilling(submission.Queue);

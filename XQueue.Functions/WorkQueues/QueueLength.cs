@@ -32,16 +32,40 @@ public sealed class QueueLength(QueueCatalog catalog, Holds holds, Backlog backl
         lock (positions)
         {
             submitted[queueName] = submitted.GetValueOrDefault(queueName) + 1;
-            var now = Net(queueName);
-            if (!positions.TryGetValue(queueName, out var shared) || shared.Count.IsFaulted || time.GetUtcNow() - shared.At > PositionShared)
-            {
-                // Not tied to this submit's request: one that gives up must not fail the others sharing the count.
-                shared = (Task.Run(() => WaitingAsync(queueName, exact: false)), now, time.GetUtcNow());
-                positions[queueName] = shared;
-            }
-            (count, since) = (shared.Count, now - shared.Before);
+            var shared = SharedCount(queueName);
+            (count, since) = (shared.Count, Net(queueName) - shared.Before);
         }
         return Math.Max(0, await count.WaitAsync(cancellationToken) + (int)since);
+    }
+
+    /// <summary>
+    /// Brings this instance's <see cref="QueueWindow"/> up to date with storage, through the count the submits share
+    /// (the next <see cref="PositionAsync"/> reuses it): for a submit whose window belief is too old to decide on.
+    /// </summary>
+    public async Task RefreshWindowAsync(string queueName, CancellationToken cancellationToken = default)
+    {
+        Task<int> count;
+        lock (positions) count = SharedCount(queueName).Count;
+        try
+        {
+            await count.WaitAsync(cancellationToken);
+        }
+        catch (Azure.RequestFailedException)
+        {
+            // The belief stays old and the submit goes to the queue: order may suffer, never the submission.
+        }
+    }
+
+    // Called under the lock.
+    (Task<int> Count, long Before, DateTimeOffset At) SharedCount(string queueName)
+    {
+        if (!positions.TryGetValue(queueName, out var shared) || shared.Count.IsFaulted || time.GetUtcNow() - shared.At > PositionShared)
+        {
+            // Not tied to this submit's request: one that gives up must not fail the others sharing the count.
+            shared = (Task.Run(() => WaitingAsync(queueName, exact: false)), Net(queueName), time.GetUtcNow());
+            positions[queueName] = shared;
+        }
+        return shared;
     }
 
     /// <summary>Submissions that stopped waiting here: handed out, or retired while they waited.</summary>
