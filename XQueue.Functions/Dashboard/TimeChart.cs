@@ -36,7 +36,10 @@ public partial class TimeChart
         return ((double[])[1, 2, 5, 10]).First(step => step * power >= max) * power;
     }
 
-    double YMax => AxisMax(Series.SelectMany(s => s.Points).Select(p => p.Value), Unit);
+    // Read by every point's Y: computed once per render, not once per point.
+    double YMax { get; set; } = 1;
+
+    protected override void OnParametersSet() => YMax = AxisMax(Series.SelectMany(s => s.Points).Select(p => p.Value), Unit);
 
     double X(DateTimeOffset at) => Left + Math.Clamp((at - From) / (To - From), 0, 1) * PlotWidth;
 

@@ -50,7 +50,7 @@ public sealed class ResultDelivery(
         DeliveryRound? round = null;
         await store.UpdateAsync(submission, read =>
         {
-            var current = known is { } accepted && read.ReplyVersion < accepted.ReplyVersion ? AcceptedOnto(read, accepted) : read;
+            var current = WithAccepted(read, known);
             if (current.ReplyVersion != entry.ReplyVersion) return null;
             round = DeliveryRound.Of(owed, current.Channels, outcomes, now, giveUp);
             if (outcomes.Count == 0) return current with { Delivery = round.State, Channels = round.Channels };
@@ -74,11 +74,12 @@ public sealed class ResultDelivery(
 
     // The submission as stored, with a result accepted through an instance that did not hand it out (the result alone,
     // without the entity's ETag) put onto it.
-    async Task<Submission?> ReadAsync(OutboxEntry entry, Submission? accepted, CancellationToken cancellationToken)
-    {
-        var stored = await store.GetAsync(entry.SubmissionId, cancellationToken);
-        return stored is not null && accepted is not null && stored.ReplyVersion < accepted.ReplyVersion ? AcceptedOnto(stored, accepted) : stored;
-    }
+    async Task<Submission?> ReadAsync(OutboxEntry entry, Submission? accepted, CancellationToken cancellationToken) =>
+        await store.GetAsync(entry.SubmissionId, cancellationToken) is { } stored ? WithAccepted(stored, accepted) : null;
+
+    // The entity as read, with the accepted result put onto it when the entity does not have it yet.
+    static Submission WithAccepted(Submission read, Submission? accepted) =>
+        accepted is not null && read.ReplyVersion < accepted.ReplyVersion ? AcceptedOnto(read, accepted) : read;
 
     /// <summary>The one place an attempt's outcome is acted on and reported.</summary>
     async Task SettleAsync(OutboxEntry entry, Submission submission, DeliveryRound round, int attempts, CancellationToken cancellationToken)

@@ -52,10 +52,13 @@ public sealed class ResultIntake(
         // The submission as this instance handed it out with this very key goes into the result message whole. Handed
         // out elsewhere, the message carries the result alone (the pull's facts come from the key) and delivery reads
         // the submission: put_result is one call on any instance. Recorded in the entity instead, it is read here.
-        var mine = recent.Find(key);
         var viaMessage = channels.ChannelsFor(pull.Queue) is [DeliveryChannel.Callback];
-        var result = viaMessage ? await ResultMessageAsync(mine ?? Handout.Pulled(ResultOnly(pull), hold, key), reply, cancellationToken) : null;
-        var handed = result?.Handed ?? mine ?? (await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null);
+        var handed = recent.Find(key) ?? (viaMessage ? Handout.Pulled(ResultOnly(pull), hold, key) : null);
+        var result = viaMessage ? await ResultMessageAsync(handed!, reply, cancellationToken) : null;
+        if (result is null && handed?.ETag is null)
+        {
+            handed = await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
+        }
         if (handed is null) return ResultOutcome.NoSuchSubmission;
 
         await foreach (var lease in holds.CandidatesAsync(work.Name, pull, delay, cancellationToken))
@@ -75,7 +78,7 @@ public sealed class ResultIntake(
         new() { Id = pull.Id, Queue = pull.Queue, Header = "", CallbackUrl = "", ReceivedAt = pull.PulledAt, StatusAt = pull.PulledAt };
 
     // The result as its message will carry it; null when it would not fit (the entity records it instead).
-    async Task<(Submission Handed, Submission Accepted, string Text)?> ResultMessageAsync(Submission handed, string reply, CancellationToken cancellationToken)
+    async Task<(Submission Accepted, string Text)?> ResultMessageAsync(Submission handed, string reply, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var version = Math.Max(handed.ReplyVersion + 1, now.ToUnixTimeMilliseconds());
@@ -91,7 +94,7 @@ public sealed class ResultIntake(
             Delivery = DeliveryState.Pending,
             Channels = [],
         };
-        if (WorkMessage.ForResult(accepted) is { } text) return (handed, accepted, text);
+        if (WorkMessage.ForResult(accepted) is { } text) return (accepted, text);
         if (accepted.Reply.BlobName is { } unused) await store.DeleteBlobAsync(unused, cancellationToken);
         return null;
     }
