@@ -55,7 +55,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         const int learners = 300, lmsClients = 4, graders = 4;
         var delay = TimeSpan.FromSeconds(3);
-        var deadline = TimeSpan.FromSeconds(75); // a bound for failures only: the test ends as soon as the wave has settled
+        var deadline = TimeSpan.FromSeconds(120); // a bound for failures only: the test ends as soon as the wave has settled
         var azurite = await Azurite.Shared;
         await using var lms = await FakeLms.StartAsync();
         var environment = AsEnvironment(Settings(delay, azurite.ConnectionString, Azurite.NewPrefix()));
