@@ -104,7 +104,7 @@ var headline = Headline.Of(budget.Elapsed, options.Topology == Topology.Single ?
     ("calls", calls?.Headline()),
     ("idle", idle?.Headline()),
     ("e2e", e2e?.Headline()),
-    ("floor", floor is null ? null : $"{floorFraction?.Headline() ?? "floor"}; floors over taking ahead's: this service's {floor.OverTakingAhead(1):F2} (1) / {floor.OverTakingAhead(4):F2} (4), result in the hold's row {floor.OverTakingAhead(1, CycleCalls.ResultInHoldRow):F2} / {floor.OverTakingAhead(4, CycleCalls.ResultInHoldRow):F2}"),
+    ("floor", floor is null ? null : $"{floorFraction?.Headline() ?? "floor"}; floors over taking ahead's: this service's {floor.OverTakingAhead(1):F2} (1) / {floor.OverTakingAhead(4):F2} (4), result in the message (before) {floor.OverTakingAhead(1, CycleCalls.ResultInMessage):F2} / {floor.OverTakingAhead(4, CycleCalls.ResultInMessage):F2}"),
     ("wave", wave?.Headline()),
     ("coldstart", coldStart?.Headline()));
 if (scaling is not null) headline += " | " + scaling.Headline();

@@ -113,12 +113,16 @@ public sealed class AnyInstanceKeyTests
             Assert.Equal(0, (await answerSide.GetAsync($"/xqueue/get_queuelen/?queue_name={TestService.Queue}")).ReturnCode);
             var before = calls.Snapshot().Count;
             Assert.Equal(0, (await answerSide.PutResultAsync(pull.Header, Pull.Result(true, 1, "answered elsewhere"))).ReturnCode);
-            // Its one call is the update that proves the lease and keeps the result; the submission is read only by the
-            // delivery after it (before, the read came first, on the grader's path). Background calls of the instance
-            // (flushes, the outbox's poll) may come between; none of them reads the submissions table.
-            var untilUpdate = calls.Snapshot().Skip(before).TakeWhile(call => call.Operation != "queue.update").ToList();
-            Assert.Contains(calls.Snapshot().Skip(before), call => call.Operation == "queue.update");
-            Assert.DoesNotContain(untilUpdate, call => call.Path.Contains(answerer.Get<StorageNames>().SubmissionsTable, StringComparison.Ordinal));
+            // Its one call is the write into the hold's row that proves the lease and keeps the result; the submission is
+            // read only by the delivery after it (before, the read came first, on the grader's path), and the work
+            // message is not touched until delivery deletes it. Background calls of the instance (flushes, the outbox's
+            // poll) may come between; none of them touches the submissions table or the holds table.
+            var names = answerer.Get<StorageNames>();
+            bool IntoRow(StorageCall call) => call.Operation == "table.merge" && call.Path.Contains(names.HoldsTable, StringComparison.Ordinal);
+            var untilWrite = calls.Snapshot().Skip(before).TakeWhile(call => !IntoRow(call)).ToList();
+            Assert.Contains(calls.Snapshot().Skip(before), IntoRow);
+            Assert.DoesNotContain(untilWrite, call => call.Path.Contains(names.SubmissionsTable, StringComparison.Ordinal)
+                || call.Path.Contains(names.HoldsTable, StringComparison.Ordinal) || call.Operation == "queue.update");
             var delivered = await lms.WaitForAsync(r => r.Header.Contains("\"k3\""), TimeSpan.FromSeconds(10));
             Assert.Contains("answered elsewhere", delivered!.Body);
 

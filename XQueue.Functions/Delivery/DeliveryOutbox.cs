@@ -9,10 +9,12 @@ namespace XQueue.Functions.Delivery;
 /// <summary>
 /// One reply awaiting delivery: submission id, which reply, the lease on its message, and when the promise to
 /// deliver was first made (a retry is a new message, so this travels in the message's text). The message is in
-/// the outbox, or, for a result put_result has just accepted, still in its work queue (<paramref name="WorkQueue"/>).
+/// the outbox, or, for a result put_result has just accepted, still in its work queue (<paramref name="WorkQueue"/>),
+/// with the result in the hold's row as delivery's claim left it (<paramref name="HoldETag"/>).
 /// </summary>
 public sealed record OutboxEntry(
-    long SubmissionId, long ReplyVersion, string MessageId, string PopReceipt, DateTimeOffset InsertionTime, string? WorkQueue = null);
+    long SubmissionId, long ReplyVersion, string MessageId, string PopReceipt, DateTimeOffset InsertionTime, string? WorkQueue = null,
+    string? HoldETag = null);
 
 /// <summary>
 /// The durable list of results owed to the LMS, kept as a Storage Queue that the DeliverResult queue trigger (or,
@@ -21,7 +23,7 @@ public sealed record OutboxEntry(
 /// message it came in: under the Functions host each retry is then a fresh message, so the trigger's dequeue count
 /// (and its poison queue) count only attempts that threw, never the days of backoff an LMS outage may take.
 /// </summary>
-public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, Holds holds, IOptions<XQueueOptions> options, TimeProvider time)
+public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, Holds holds, HoldResults heldResults, IOptions<XQueueOptions> options, TimeProvider time)
 {
     /// <summary>Where the Functions host moves a message whose invocations kept throwing (its own naming rule).</summary>
     public const string PoisonSuffix = "-poison";
@@ -72,12 +74,25 @@ public sealed class DeliveryOutbox(StorageAccount storage, StorageNames names, H
 
     /// <summary>
     /// The entry is done with: its message goes, and then, for a result in its work queue, its hold (in that order, so
-    /// a queue length read in between never counts the submission as waiting).
+    /// a queue length read in between never counts the submission as waiting). A work message that could not be
+    /// deleted with the hold's receipt was taken by a pull meanwhile, which drops it: the row stays as a mark that no
+    /// message sent before now is handed out.
     /// </summary>
     public async Task CompleteAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
-        await QueueOf(entry).TryDeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
-        if (entry.WorkQueue is { } work) await holds.EndAsync(work, entry.SubmissionId, cancellationToken);
+        var deleted = await QueueOf(entry).TryDeleteAsync(entry.MessageId, entry.PopReceipt, cancellationToken);
+        switch (entry)
+        {
+            case { WorkQueue: { } work, HoldETag: { } etag } when deleted:
+                await heldResults.EndAsync(work, entry.SubmissionId, etag, cancellationToken);
+                break;
+            case { WorkQueue: { } work, HoldETag: not null }:
+                await heldResults.DeliveredWithoutMessageAsync(work, entry.SubmissionId, cancellationToken);
+                break;
+            case { WorkQueue: { } work }:
+                await holds.EndAsync(work, entry.SubmissionId, cancellationToken); // a result message of an earlier version
+                break;
+        }
     }
 
     public Task CancelAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => CompleteAsync(entry, cancellationToken);

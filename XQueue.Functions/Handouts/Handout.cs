@@ -48,28 +48,30 @@ public sealed class Handout(
         var hold = new Hold(
             work.Name, content.Id, message.MessageId, message.PopReceipt, message.PopReceipt, time.GetUtcNow().ToUnixTimeMilliseconds(),
             (message.NextVisibleOn ?? time.GetUtcNow()).ToUnixTimeMilliseconds(), Grader: grader.User, Address: grader.Address, Pulls: pulls);
-        if (content.Snapshot is { } snapshot)
-        {
-            if (pulls - 1 > catalog.Options.MaxFailures) return await FailPulledTooOftenAsync(work, snapshot, hold, cancellationToken);
-            return await HandOutAsync(work, hold, holds.TakeAsync(hold, SentAt(content, message), cancellationToken), snapshot, cancellationToken);
-        }
+        // The hold is taken first (or, with the submission in the message, while its body is read): a message whose
+        // submission is held through another message, graded through this one, or retired is dropped there, and is
+        // neither handed out nor failed.
+        var taking = holds.TakeAsync(hold, SentAt(content, message), cancellationToken);
+        var tooOften = pulls - 1 > catalog.Options.MaxFailures;
+        if (content.Snapshot is { } snapshot && !tooOften) return await HandOutAsync(work, hold, taking, snapshot, cancellationToken);
 
-        // Named only, it may be a second copy: the hold is taken before the entity is read, so a copy whose submission
-        // was answered meanwhile (its hold ended after its entity recorded the result) finds it finished.
-        if (!await holds.TakeAsync(hold, SentAt(content, message), cancellationToken))
+        if (await taking is not { } rowETag)
         {
             await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return null;
         }
-        var submission = await store.GetAsync(content.Id, cancellationToken);
+        hold = hold with { RowETag = rowETag };
+        // Named only, it may be a second copy whose submission was answered meanwhile (its hold ended after its entity
+        // recorded the result): the entity is read after the hold is taken.
+        var submission = content.Snapshot ?? await store.GetAsync(content.Id, cancellationToken);
         if (submission is null || submission.Status.IsFinished())
         {
             await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             await holds.EndAsync(work.Name, content.Id, cancellationToken);
             return null;
         }
-        if (pulls - 1 > catalog.Options.MaxFailures) return await FailPulledTooOftenAsync(work, submission, hold, cancellationToken);
-        return await HandOutAsync(work, hold, Task.FromResult(true), submission, cancellationToken);
+        if (tooOften) return await FailPulledTooOftenAsync(work, submission, hold, cancellationToken);
+        return await HandOutAsync(work, hold, Task.FromResult<string?>(rowETag), submission, cancellationToken);
     }
 
     // Pulled more than MaxFailures times without a result: this receive is not one more pull.
@@ -110,28 +112,29 @@ public sealed class Handout(
         };
     }
 
-    // The hold's row is taken (<paramref name="taken"/>) while the body and file links are made: a pull answers after
-    // two round trips, not three.
-    async Task<PulledSubmission?> HandOutAsync(QueueClient work, Hold hold, Task<bool> taken, Submission submission, CancellationToken cancellationToken)
+    // The hold's row is taken (<paramref name="taken"/>, its ETag) while the body and file links are made: a pull
+    // answers after two round trips, not three. The key, which seals the row's ETag, is made once both are done.
+    async Task<PulledSubmission?> HandOutAsync(QueueClient work, Hold hold, Task<string?> taken, Submission submission, CancellationToken cancellationToken)
     {
-        var pulled = Pulled(submission, hold, keys.For(hold, submission.Queue));
-        var content = ContentAsync(pulled, cancellationToken);
+        var content = ContentAsync(submission, cancellationToken);
         try
         {
             await Task.WhenAll(taken, content);
         }
         catch (SubmissionUnreadableException e)
         {
-            log.LogWarning("Submission {SubmissionId} cannot be handed out: {Problem}", pulled.Id, e.Message);
+            log.LogWarning("Submission {SubmissionId} cannot be handed out: {Problem}", submission.Id, e.Message);
             // Not handed out: the hold's row must not make it look held (or the message stale) until the lease ends.
-            if (taken.IsCompletedSuccessfully && taken.Result) await holds.ReleaseAsync(hold.Queue, hold.Id, cancellationToken);
+            if (taken.IsCompletedSuccessfully && taken.Result is not null) await holds.ReleaseAsync(hold.Queue, hold.Id, cancellationToken);
             throw;
         }
-        if (!await taken)
+        if (await taken is not { } rowETag)
         {
             await work.TryDeleteAsync(hold.MessageId, hold.KeyReceipt, cancellationToken);
             return null;
         }
+        hold = hold with { RowETag = rowETag };
+        var pulled = Pulled(submission, hold, keys.For(hold, submission.Queue));
         var (body, urls) = await content;
         recent.Remember(pulled, catalog.ProcessingDelay(pulled.Queue));
         metrics.Pulled(pulled);
@@ -139,12 +142,12 @@ public sealed class Handout(
         return new PulledSubmission(pulled.Id, pulled.PullKey!, body, urls, pulled);
     }
 
-    async Task<(string Body, Dictionary<string, Uri> Urls)> ContentAsync(Submission pulled, CancellationToken cancellationToken)
+    async Task<(string Body, Dictionary<string, Uri> Urls)> ContentAsync(Submission submission, CancellationToken cancellationToken)
     {
         var expires = time.GetUtcNow() + catalog.Options.FileUrlLifetime;
         var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
-        foreach (var (name, blobName) in pulled.Files) urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
-        return (await store.ReadTextAsync(pulled.Body, cancellationToken), urls);
+        foreach (var (name, blobName) in submission.Files) urls[name] = await store.FileUrlAsync(blobName, expires, cancellationToken);
+        return (await store.ReadTextAsync(submission.Body, cancellationToken), urls);
     }
 
     // Pulled more than MaxFailures times without a result: stop handing it out and tell the LMS (legacy notice).

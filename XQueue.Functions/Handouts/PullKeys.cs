@@ -9,7 +9,7 @@ namespace XQueue.Functions.Handouts;
 
 /// <summary>
 /// The key a grader gets with a submission: the <see cref="PullKey"/> sealed with AES-GCM under a key derived from
-/// the service's session key, as an opaque URL-safe string (about 150 characters, where the original's was 32 hex:
+/// the service's session key, as an opaque URL-safe string (about 160 characters, where the original's was 32 hex:
 /// graders echo it and never read it). Only the service can make or read one, and a forged or altered key does not
 /// open. A receipt changes every time the message is handed out, so a key dies by itself when its lease runs out and
 /// the submission goes to the next grader; the queue update or delete put_result makes with the receipt is the check
@@ -26,6 +26,7 @@ public sealed class PullKeys(SessionKeys keys)
     // A text field starts with its length in two bytes; these two values mark an absent field and a GUID's 16 bytes.
     const ushort Absent = ushort.MaxValue;
     const ushort GuidText = ushort.MaxValue - 1;
+    const ushort ETagTicks = ushort.MaxValue - 2;
 
     static readonly byte[] EncryptionPurpose = "xqueue pull key v2 encryption"u8.ToArray();
     static readonly byte[] NoncePurpose = "xqueue pull key v2 nonce"u8.ToArray();
@@ -97,7 +98,7 @@ public sealed class PullKeys(SessionKeys keys)
         buffer.Write(number);
         BinaryPrimitives.WriteInt32BigEndian(number, key.Pulls);
         buffer.Write(number[..4]);
-        foreach (var (text, mayCut) in new[] { (key.Queue, false), (key.MessageId, false), (key.Receipt, false), (key.Grader, true), (key.Address, true) })
+        foreach (var (text, mayCut) in new[] { (key.Queue, false), (key.MessageId, false), (key.Receipt, false), (key.Grader, true), (key.Address, true), (key.RowETag, false) })
         {
             if (text is null)
             {
@@ -108,6 +109,13 @@ public sealed class PullKeys(SessionKeys keys)
                 // Message ids (and the emulator's receipts) are GUIDs: 16 bytes instead of 36.
                 WriteLength(buffer, GuidText);
                 buffer.Write(guid.ToByteArray());
+            }
+            else if (RowETags.Ticks(text) is { } ticks)
+            {
+                // A table ETag is its row's timestamp in a 40-character text: 8 bytes.
+                WriteLength(buffer, ETagTicks);
+                BinaryPrimitives.WriteInt64BigEndian(number, ticks);
+                buffer.Write(number);
             }
             else
             {
@@ -134,21 +142,28 @@ public sealed class PullKeys(SessionKeys keys)
         var id = BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(0));
         var pulledAt = BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(8));
         var pulls = BinaryPrimitives.ReadInt32BigEndian(plain.AsSpan(16));
-        var texts = new string?[5];
+        // The row's ETag, the sixth, is absent from keys made before it was sealed.
+        var texts = new string?[6];
         var at = 20;
-        for (var i = 0; i < texts.Length; i++)
+        for (var i = 0; i < texts.Length && (i < 5 || at < plain.Length); i++)
         {
             if (at + 2 > plain.Length) return null;
             int length = BinaryPrimitives.ReadUInt16BigEndian(plain.AsSpan(at));
             at += 2;
             if (length == Absent) continue;
-            var isGuid = length == GuidText;
-            if (isGuid) length = 16;
+            var kind = length;
+            if (kind == GuidText) length = 16;
+            if (kind == ETagTicks) length = 8;
             if (at + length > plain.Length) return null;
-            texts[i] = isGuid ? new Guid(plain.AsSpan(at, 16)).ToString("D") : Encoding.UTF8.GetString(plain, at, length);
+            texts[i] = kind switch
+            {
+                GuidText => new Guid(plain.AsSpan(at, 16)).ToString("D"),
+                ETagTicks => RowETags.FromTicks(BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(at))),
+                _ => Encoding.UTF8.GetString(plain, at, length),
+            };
             at += length;
         }
         if (texts[0] is not { } queue || texts[1] is not { } messageId || texts[2] is not { } receipt) return null;
-        return new PullKey(queue, id, messageId, receipt, DateTimeOffset.FromUnixTimeMilliseconds(pulledAt), pulls, texts[3], texts[4]);
+        return new PullKey(queue, id, messageId, receipt, DateTimeOffset.FromUnixTimeMilliseconds(pulledAt), pulls, texts[3], texts[4], texts[5]);
     }
 }

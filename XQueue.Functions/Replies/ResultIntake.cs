@@ -18,17 +18,18 @@ public enum ResultOutcome
 }
 
 /// <summary>
-/// put_result: opens the key (<see cref="PullKeys"/>), which names the work message and the pop receipt of the pull,
-/// and turns that message into the result (<see cref="WorkMessage.ForResult"/>) with one update made with the receipt:
-/// that update is both the proof that the grader still holds the lease and the durable promise to deliver. Any
-/// instance can do it at once; none asks another. After extend_lease the receipt has moved, and the new one is read
-/// from the hold's row (<see cref="Holds"/>). The grader is answered at once; the LMS is called by Delivery, which records the
-/// result in the submission's entity. Results that cannot travel that way (score-event or push queues, a reply too
-/// large for a message) are recorded in the entity first. A key whose message has moved on may still amend a result
-/// delivered already, as in the original: the entity keeps the key it was graded with.
+/// put_result: opens the key (<see cref="PullKeys"/>), which names the work message, the pop receipt of the pull and
+/// the ETag of the hold's row as the pull wrote it, and writes the result into that row (<see cref="HoldResults.AcceptResultAsync"/>)
+/// with one merge made only if the row is still as the pull left it: that write is both the proof that the grader
+/// still holds the submission (a later pull would have taken the row) and the durable promise to deliver. Any instance
+/// can do it at once; none asks another. After extend_lease the row has moved on, and it is read first. The grader is
+/// answered at once; the LMS is called by Delivery, which records the result in the submission's entity and then
+/// deletes the work message and the row. Results that cannot travel that way (score-event or push queues, a reply too
+/// large for a row) are recorded in the entity first. A key whose hold has ended may still amend a result delivered
+/// already, as in the original: the entity keeps the key it was graded with.
 /// </summary>
 public sealed class ResultIntake(
-    SubmissionStore store, QueueCatalog catalog, RecentHandouts recent, PullKeys keys, Holds holds, ResultRecorder results, ChannelSender channels,
+    SubmissionStore store, QueueCatalog catalog, RecentHandouts recent, PullKeys keys, Holds holds, HoldResults heldResults, ResultRecorder results, ChannelSender channels,
     DeliveryOutbox outbox, DeliveryWorker worker, ResultCounts counts, XQueueMetrics metrics, TimeProvider time, ILogger<ResultIntake> log)
 {
     /// <param name="mayGrade">Whether the caller may grade a given queue: put_result checks the submission's own queue.</param>
@@ -49,13 +50,21 @@ public sealed class ResultIntake(
         var work = catalog.WorkQueue(pull.Queue);
         var delay = catalog.ProcessingDelay(pull.Queue);
         var hold = pull.HeldAs(work.Name, pull.Receipt, pull.PulledAt + delay);
-        // The submission as this instance handed it out with this very key goes into the result message whole. Handed
-        // out elsewhere, the message carries the result alone (the pull's facts come from the key) and delivery reads
-        // the submission: put_result is one call on any instance. Recorded in the entity instead, it is read here.
-        var viaMessage = channels.ChannelsFor(pull.Queue) is [DeliveryChannel.Callback];
-        var handed = recent.Find(key) ?? (viaMessage ? Handout.Pulled(ResultOnly(pull), hold, key) : null);
-        var result = viaMessage ? await ResultMessageAsync(handed!, reply, cancellationToken) : null;
-        if (result is null && handed?.ETag is null)
+        // The submission as this instance handed it out with this very key goes into the row whole. Handed out
+        // elsewhere, the row gets the result alone (the pull's facts come from the key) and delivery reads the
+        // submission: put_result is one call on any instance. Recorded in the entity instead, it is read here.
+        var viaRow = channels.ChannelsFor(pull.Queue) is [DeliveryChannel.Callback];
+        var handed = recent.Find(key) ?? (viaRow ? Handout.Pulled(ResultOnly(pull), hold, key) : null);
+        if (viaRow && await ResultTextAsync(handed!, reply, cancellationToken) is { } result)
+        {
+            if (await heldResults.AcceptResultAsync(work.Name, pull, result.Text, time.GetUtcNow() + outbox.AttemptLease, cancellationToken) is { } held)
+            {
+                return Accepted(handed!, result.Accepted, held);
+            }
+            if (result.Accepted.Reply?.BlobName is { } orphan) await store.DeleteBlobAsync(orphan, cancellationToken);
+            return null;
+        }
+        if (handed?.ETag is null)
         {
             handed = await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
         }
@@ -63,12 +72,8 @@ public sealed class ResultIntake(
 
         await foreach (var lease in holds.CandidatesAsync(work.Name, pull, delay, cancellationToken))
         {
-            var outcome = result is { } message
-                ? await UpdateIntoResultAsync(work, hold with { Receipt = lease.Receipt }, handed, message.Accepted, message.Text, cancellationToken)
-                : await RecordAsync(work, hold with { Receipt = lease.Receipt }, handed, reply, cancellationToken);
-            if (outcome is not null) return outcome;
+            if (await RecordAsync(work, hold with { Receipt = lease.Receipt }, handed, reply, cancellationToken) is { } outcome) return outcome;
         }
-        if (result?.Accepted.Reply?.BlobName is { } orphan) await store.DeleteBlobAsync(orphan, cancellationToken);
         return null;
     }
 
@@ -77,8 +82,8 @@ public sealed class ResultIntake(
     static Submission ResultOnly(PullKey pull) =>
         new() { Id = pull.Id, Queue = pull.Queue, Header = "", CallbackUrl = "", ReceivedAt = pull.PulledAt, StatusAt = pull.PulledAt };
 
-    // The result as its message will carry it; null when it would not fit (the entity records it instead).
-    async Task<(Submission Accepted, string Text)?> ResultMessageAsync(Submission handed, string reply, CancellationToken cancellationToken)
+    // The result as the hold's row will keep it; null when it would not fit (the entity records it instead).
+    async Task<(Submission Accepted, string Text)?> ResultTextAsync(Submission handed, string reply, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var version = Math.Max(handed.ReplyVersion + 1, now.ToUnixTimeMilliseconds());
@@ -94,28 +99,19 @@ public sealed class ResultIntake(
             Delivery = DeliveryState.Pending,
             Channels = [],
         };
-        if (WorkMessage.ForResult(accepted) is { } text) return (accepted, text);
+        if (WorkMessage.ForResult(accepted) is { } text && HoldResults.Fits(text)) return (accepted, text);
         if (accepted.Reply.BlobName is { } unused) await store.DeleteBlobAsync(unused, cancellationToken);
         return null;
     }
 
-    // One update, with the hold's receipt, turns the message into the result: the proof of the lease and the promise to deliver.
-    async Task<ResultOutcome?> UpdateIntoResultAsync(
-        QueueClient work, Hold hold, Submission handed, Submission accepted, string text, CancellationToken cancellationToken)
+    // Written into the row: the grader is answered, and delivery starts here at once.
+    ResultOutcome Accepted(Submission handed, Submission accepted, HeldResult held)
     {
-        try
-        {
-            var moved = (await work.UpdateMessageAsync(hold.MessageId, hold.Receipt, text, outbox.AttemptLease, cancellationToken)).Value;
-            recent.Forget(handed.PullKey!);
-            worker.StartSoon(new OutboxEntry(hold.Id, accepted.ReplyVersion, hold.MessageId, moved.PopReceipt, accepted.GradedAt!.Value, work.Name), accepted);
-        }
-        catch (RequestFailedException e) when (e.Status is 400 or 404)
-        {
-            return null;
-        }
+        recent.Forget(handed.PullKey!);
+        worker.StartSoon(new OutboxEntry(held.Id, accepted.ReplyVersion, held.MessageId, held.Receipt, accepted.GradedAt!.Value, held.Queue, held.RowETag), accepted);
         counts.Finished(accepted.Queue, accepted.Status, accepted.RetireReason);
         metrics.Recorded(handed, accepted);
-        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", hold.Id, accepted.ReplyVersion);
+        log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", held.Id, accepted.ReplyVersion);
         return ResultOutcome.Accepted;
     }
 

@@ -10,10 +10,12 @@ namespace XQueue.Functions.Submissions;
 /// A submission a grader holds: in which work queue (its Storage Queue name), through which message, the receipt the
 /// key was made from and the receipt now (they differ after extend_lease), since and until when (Unix milliseconds),
 /// and the pull's facts (grader, address, how many pulls), so any instance can record them with the result.
+/// <paramref name="RowETag"/> is the row's ETag as the pull wrote it: the key carries it, so put_result can write the
+/// result into the row at once, and only if the row is still as the pull left it.
 /// </summary>
 public sealed record Hold(
     string Queue, long Id, string MessageId, string KeyReceipt, string Receipt, long From, long Until,
-    string? Grader = null, string? Address = null, int Pulls = 0);
+    string? Grader = null, string? Address = null, int Pulls = 0, string? RowETag = null);
 
 /// <summary>
 /// The holds table: storage's answer to "which submissions do graders hold now", for every instance alike. One row per
@@ -23,6 +25,9 @@ public sealed record Hold(
 /// held messages), and the dashboard shows them pulled. A row also remembers when a submission was retired while a
 /// message for it could not be deleted: no message sent before that is handed out. The insert at pull is where a
 /// second message for one submission is caught: a pull hands out a submission only if it could take its row.
+/// put_result writes the accepted result into the row (<see cref="HoldResults"/>): that write, made only while
+/// the row is the key's pull's, is both the proof that the grader still holds the submission and the durable promise
+/// to deliver. The row then stays live until delivery ends it, and a pull that meets the row drops its message.
 /// </summary>
 public sealed class Holds(StorageAccount storage, StorageNames names, TimeProvider time)
 {
@@ -38,30 +43,32 @@ public sealed class Holds(StorageAccount storage, StorageNames names, TimeProvid
     /// submission; otherwise the row is read and replaced (by its ETag) only when its hold ran out, or was made
     /// through this very message.
     /// </summary>
-    /// <returns>False when the message must not be handed out: another message of the submission is held now, or the
-    /// submission was retired after this message was sent.</returns>
-    public async Task<bool> TakeAsync(Hold hold, DateTimeOffset sentAt, CancellationToken cancellationToken = default)
+    /// <returns>The row's ETag as taken; null when the message must not be handed out: another message of the submission
+    /// is held now, its result awaits delivery, or the submission was retired after this message was sent.</returns>
+    public async Task<string?> TakeAsync(Hold hold, DateTimeOffset sentAt, CancellationToken cancellationToken = default)
     {
         var row = Row(hold);
+        var sent = sentAt.ToUnixTimeMilliseconds();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
-                await table.AddEntityAsync(row, cancellationToken);
-                return true;
+                return (await table.AddEntityAsync(row, cancellationToken)).Headers.ETag?.ToString();
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
             }
             var existing = await table.FindAsync(row.PartitionKey, row.RowKey, cancellationToken);
             if (existing is null) continue; // removed meanwhile: insert again
-            if (existing.GetInt64("EndedAt") is { } ended && ended >= sentAt.ToUnixTimeMilliseconds()) return false;
+            var ended = existing.GetInt64("EndedAt");
+            if (ended >= sent) return null;
+            // Graded through this very message (or one sent before the result): the result is on its way to the LMS.
+            if (ended is null && existing.GetInt64("ResultAt") >= sent) return null;
             var heldElsewhere = existing.GetString("MessageId") is { } other && other != hold.MessageId;
-            if (heldElsewhere && existing.GetInt64("Until") > time.GetUtcNow().ToUnixTimeMilliseconds()) return false;
+            if (heldElsewhere && existing.GetInt64("Until") > time.GetUtcNow().ToUnixTimeMilliseconds()) return null;
             try
             {
-                await table.UpdateEntityAsync(row, existing.ETag, TableUpdateMode.Replace, cancellationToken);
-                return true;
+                return (await table.UpdateEntityAsync(row, existing.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag?.ToString();
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412)
             {
@@ -85,11 +92,14 @@ public sealed class Holds(StorageAccount storage, StorageNames names, TimeProvid
     }
 
     /// <summary>The hold as the key's pull made it, with its receipt and lease as extend_lease last moved them; null when the row is another pull's or gone.</summary>
-    async Task<Hold?> FindAsync(string workQueue, PullKey key, CancellationToken cancellationToken = default)
+    async Task<Hold?> FindAsync(string workQueue, PullKey key, CancellationToken cancellationToken = default) =>
+        await FindRowAsync(workQueue, key, cancellationToken) is { } row ? Read(row) : null;
+
+    /// <summary>The row of the key's pull; null when the row is another pull's or gone.</summary>
+    internal async Task<TableEntity?> FindRowAsync(string workQueue, PullKey key, CancellationToken cancellationToken)
     {
         var row = await table.FindAsync(workQueue, RowKey(key.Id), cancellationToken);
-        if (row is null || row.GetString("MessageId") != key.MessageId || row.GetString("KeyReceipt") != key.Receipt) return null;
-        return Read(row);
+        return row is null || row.GetString("MessageId") != key.MessageId || row.GetString("KeyReceipt") != key.Receipt ? null : row;
     }
 
     /// <summary>Who holds submission <paramref name="id"/> now; null when no grader does.</summary>
@@ -149,10 +159,11 @@ public sealed class Holds(StorageAccount storage, StorageNames names, TimeProvid
         var old = new List<TableEntity>();
         // A row may have a lease, a mark, or both: it goes when neither is recent.
         var filter = TableClient.CreateQueryFilter($"Until lt {before} or EndedAt lt {before}");
-        await foreach (var row in table.QueryAllAsync(filter, ["Until", "EndedAt"], cancellationToken))
+        await foreach (var row in table.QueryAllAsync(filter, ["Until", "EndedAt", "ResultAt"], cancellationToken))
         {
             if (row.GetInt64("Until") is { } until && until >= before) continue;
             if (row.GetInt64("EndedAt") is { } ended && ended >= before) continue;
+            if (row.ContainsKey("ResultAt") && !row.ContainsKey("EndedAt")) continue; // a result still owed: the sweep delivers it
             old.Add(row);
         }
         return await table.DeleteAllAsync(old, cancellationToken);
@@ -179,6 +190,7 @@ public sealed class Holds(StorageAccount storage, StorageNames names, TimeProvid
         };
         if (hold.Grader is not null) row["Grader"] = hold.Grader;
         if (hold.Address is not null) row["Address"] = hold.Address;
+        if (hold.RowETag is not null) row["KeyETag"] = hold.RowETag; // the ETag the key seals, once the row has moved on from it
         return row;
     }
 
@@ -186,8 +198,9 @@ public sealed class Holds(StorageAccount storage, StorageNames names, TimeProvid
         row.GetString("MessageId") is { } messageId && row.GetInt64("Until") is { } until
             ? new Hold(row.PartitionKey, long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture), messageId,
                 row.GetString("KeyReceipt") ?? "", row.GetString("Receipt") ?? "", row.GetInt64("From") ?? until, until,
-                row.GetString("Grader"), row.GetString("Address"), row.GetInt32("Pulls") ?? 0)
+                row.GetString("Grader"), row.GetString("Address"), row.GetInt32("Pulls") ?? 0,
+                row.GetString("KeyETag") ?? row.ETag.ToString())
             : null;
 
-    static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
+    internal static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
 }

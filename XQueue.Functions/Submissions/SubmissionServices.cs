@@ -10,6 +10,7 @@ public static class SubmissionServices
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<Holds>();
+        services.AddSingleton<HoldResults>();
         services.AddSingleton<FailedIndex>();
         services.AddSingleton<ResultCounts>();
         services.AddHostedService(provider => provider.GetRequiredService<ResultCounts>());

@@ -18,8 +18,7 @@ public sealed record SweepReport(
 
 /// <summary>
 /// The periodic duties, run by the Functions timer or, standalone, by <see cref="StandaloneSweep"/>.
-/// Each duty reads only what is due (the outbox's poison queue, the front of each work queue for results whose
-/// instance died, hold rows long over, a key range of old submissions, the head of each backlog), so its cost follows
+/// Each duty reads only what is due (the outbox's poison queue, hold rows with a result whose instance died, hold rows long over, a key range of old submissions, the head of each backlog), so its cost follows
 /// the work, not the history. Due deliveries
 /// are the outbox trigger's (standalone: <see cref="OutboxConsumer"/>), not the sweep's. Poison
 /// submissions need no duty here: they are failed on the pull that would hand them out once too often.
@@ -37,7 +36,7 @@ public sealed class Sweeper(
         var clock = Stopwatch.StartNew();
         var rescued = await outbox.RescuePoisonedAsync(cancellationToken);
         if (rescued > 0) log.LogWarning("{Count} deliveries whose attempts kept failing came back from the poison queue", rescued);
-        var recovered = await EachQueueAsync(abandoned.RecoverAsync, "Looking for abandoned results", cancellationToken);
+        var recovered = await abandoned.RecoverAsync(cancellationToken);
         var oldHolds = await holds.PurgeAsync(cancellationToken);
         var deleted = await DeleteExpiredAsync(cancellationToken);
         var moved = await EachQueueAsync((queue, token) => refill.RefillAsync(queue, token), "Backlog refill", cancellationToken);

@@ -116,7 +116,8 @@ public sealed class QueueLength(QueueCatalog catalog, Holds holds, Backlog backl
         var waiting = Math.Max(0, await total - await held);
         if (visible is not null && (await visible).Value is { Length: < PeekMax } front)
         {
-            // A result whose instance stopped before delivering it is visible too, and is no waiting submission.
+            // A result message of an earlier version (the result kept in the work message) whose instance stopped
+            // before delivering it is visible too, and is no waiting submission.
             waiting = front.Count(message => WorkMessage.Read(message.Body.ToString()) is not { Kind: WorkMessageKind.Result });
         }
         window.MessagesWaiting(queueName, waiting);
