@@ -77,7 +77,8 @@ public sealed class HoldResults(StorageAccount storage, StorageNames names, Hold
     public async Task<IReadOnlyList<HeldResult>> ClaimAbandonedResultsAsync(TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var filter = TableClient.CreateQueryFilter($"ResultAt ge 0 and Until lt {now.ToUnixTimeMilliseconds()}");
+        // An Int64 literal (0L) for an Int64 property: the service compares values of one type.
+        var filter = TableClient.CreateQueryFilter($"ResultAt ge {0L} and Until lt {now.ToUnixTimeMilliseconds()}");
         var claimed = new List<HeldResult>();
         await foreach (var row in table.QueryAllAsync(filter, ["MessageId", "Receipt", "Result", "EndedAt"], cancellationToken))
         {
