@@ -142,11 +142,11 @@ public sealed class StorageCycle(BenchRig rig, string queue, CycleCalls shape = 
         if (shape == CycleCalls.ThisService)
         {
             var until = (now + attemptLease).ToUnixTimeMilliseconds();
-            var accepted = new TableEntity(work.Name, RowKey(result.Id)) { ["Result"] = System.Text.Encoding.UTF8.GetBytes(WorkMessage.ForResult(result)!), ["ResultAt"] = now.ToUnixTimeMilliseconds(), ["Until"] = until };
+            var accepted = new TableEntity(work.Name, RowKey(result.Id)) { ["Result"] = System.Text.Encoding.UTF8.GetBytes(WorkMessage.ResultText(result)), ["ResultAt"] = now.ToUnixTimeMilliseconds(), ["Until"] = until };
             await holds.UpdateEntityAsync(accepted, held.HoldETag!.Value, TableUpdateMode.Merge);
             return new Answered(result, held.Message.MessageId, held.Message.PopReceipt);
         }
-        var moved = await work.UpdateMessageAsync(held.Message.MessageId, held.Message.PopReceipt, WorkMessage.ForResult(result), attemptLease);
+        var moved = await work.UpdateMessageAsync(held.Message.MessageId, held.Message.PopReceipt, WorkMessage.ResultText(result), attemptLease);
         return new Answered(result, held.Message.MessageId, moved.Value.PopReceipt);
     }
 

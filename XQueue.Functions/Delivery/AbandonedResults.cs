@@ -21,9 +21,13 @@ public sealed class AbandonedResults(HoldResults heldResults, DeliveryOutbox out
         var found = 0;
         foreach (var held in await heldResults.ClaimAbandonedResultsAsync(outbox.AttemptLease, cancellationToken))
         {
-            if (WorkMessage.Read(held.Text) is not { Kind: WorkMessageKind.Result, Snapshot: { } accepted }) continue;
-            var entry = new OutboxEntry(held.Id, accepted.ReplyVersion, held.MessageId, held.Receipt, accepted.GradedAt ?? time.GetUtcNow(), held.Queue, held.RowETag);
-            worker.StartSoon(entry, accepted);
+            if (WorkMessage.Read(held.Text) is not { Kind: WorkMessageKind.Result, Snapshot: { } accepted })
+            {
+                // Written by put_result, so never expected; claimed again each lease, it shows here until mended.
+                log.LogError("The result kept for submission {SubmissionId} on {WorkQueue} cannot be read", held.Id, held.Queue);
+                continue;
+            }
+            worker.StartSoon(OutboxEntry.ForHeldResult(held, accepted), accepted);
             found++;
         }
         if (found > 0) log.LogWarning("{Count} results accepted but left undelivered (an instance stopped) were handed to delivery", found);

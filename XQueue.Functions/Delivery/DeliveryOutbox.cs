@@ -14,7 +14,12 @@ namespace XQueue.Functions.Delivery;
 /// </summary>
 public sealed record OutboxEntry(
     long SubmissionId, long ReplyVersion, string MessageId, string PopReceipt, DateTimeOffset InsertionTime, string? WorkQueue = null,
-    string? HoldETag = null);
+    string? HoldETag = null)
+{
+    /// <summary>The entry for a result kept in its hold's row: as put_result wrote it, or as the sweep claimed it.</summary>
+    public static OutboxEntry ForHeldResult(HeldResult held, Submission accepted) =>
+        new(held.Id, accepted.ReplyVersion, held.MessageId, held.Receipt, accepted.GradedAt ?? accepted.StatusAt, held.Queue, held.RowETag);
+}
 
 /// <summary>
 /// The durable list of results owed to the LMS, kept as a Storage Queue that the DeliverResult queue trigger (or,

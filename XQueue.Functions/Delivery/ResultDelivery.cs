@@ -19,7 +19,7 @@ public sealed class ResultDelivery(
     static readonly TimeSpan ReplyGrace = TimeSpan.FromMinutes(2);
 
     /// <param name="known">
-    /// The submission as the caller has it: as put_result stored it, or as put_result accepted it into its work message
+    /// The submission as the caller has it: as put_result stored it, or as put_result accepted it into the hold's row
     /// (then this attempt is what records the result in the entity, with the ETag the entity had when it was handed out,
     /// or, accepted through an instance that did not hand it out, onto the entity read first).
     /// </param>
@@ -103,7 +103,7 @@ public sealed class ResultDelivery(
         }
     }
 
-    // A result put_result accepted into its work message meets the entity as it is now (someone changed it since the
+    // A result put_result accepted into the hold's row meets the entity as it is now (someone changed it since the
     // pull: an operator, or a resubmission that retired it): the result and the pull's facts go onto it.
     static Submission AcceptedOnto(Submission current, Submission accepted) => current with
     {

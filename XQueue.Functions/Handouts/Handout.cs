@@ -60,7 +60,6 @@ public sealed class Handout(
             await work.TryDeleteAsync(message.MessageId, message.PopReceipt, cancellationToken);
             return null;
         }
-        hold = hold with { RowETag = rowETag };
         // Named only, it may be a second copy whose submission was answered meanwhile (its hold ended after its entity
         // recorded the result): the entity is read after the hold is taken.
         var submission = content.Snapshot ?? await store.GetAsync(content.Id, cancellationToken);
@@ -89,7 +88,7 @@ public sealed class Handout(
     }
 
     /// <summary>
-    /// The submission with the pull's facts, which ride with it (in memory, then in the result message) until delivery
+    /// The submission with the pull's facts, which ride with it (in memory, then in the hold's row with the result) until delivery
     /// writes them: from the hold, so an instance that did not hand it out can rebuild them from the key.
     /// </summary>
     public static Submission Pulled(Submission submission, Hold hold, string key)

@@ -9,10 +9,11 @@ namespace XQueue.Functions.Handouts;
 
 /// <summary>
 /// The key a grader gets with a submission: the <see cref="PullKey"/> sealed with AES-GCM under a key derived from
-/// the service's session key, as an opaque URL-safe string (about 160 characters, where the original's was 32 hex:
+/// the service's session key, as an opaque URL-safe string (about 185 characters, where the original's was 32 hex:
 /// graders echo it and never read it). Only the service can make or read one, and a forged or altered key does not
 /// open. A receipt changes every time the message is handed out, so a key dies by itself when its lease runs out and
-/// the submission goes to the next grader; the queue update or delete put_result makes with the receipt is the check
+/// the submission goes to the next grader; the key also seals the ETag of the hold's row as the pull wrote it, and
+/// put_result's write into that row, made only while the row is as the pull left it, is the check
 /// that the grader still holds it. The nonce is derived from the sealed facts, so the same pull always has the same
 /// key (the dashboard shows it without storing it), and two pulls never share a nonce (their receipts differ).
 /// </summary>

@@ -50,29 +50,30 @@ public sealed class ResultIntake(
         var work = catalog.WorkQueue(pull.Queue);
         var delay = catalog.ProcessingDelay(pull.Queue);
         var hold = pull.HeldAs(work.Name, pull.Receipt, pull.PulledAt + delay);
-        // The submission as this instance handed it out with this very key goes into the row whole. Handed out
-        // elsewhere, the row gets the result alone (the pull's facts come from the key) and delivery reads the
-        // submission: put_result is one call on any instance. Recorded in the entity instead, it is read here.
-        var viaRow = channels.ChannelsFor(pull.Queue) is [DeliveryChannel.Callback];
-        var handed = recent.Find(key) ?? (viaRow ? Handout.Pulled(ResultOnly(pull), hold, key) : null);
-        if (viaRow && await ResultTextAsync(handed!, reply, cancellationToken) is { } result)
+        var mine = recent.Find(key);
+        if (channels.ChannelsFor(pull.Queue) is [DeliveryChannel.Callback])
         {
-            if (await heldResults.AcceptResultAsync(work.Name, pull, result.Text, time.GetUtcNow() + outbox.AttemptLease, cancellationToken) is { } held)
+            // The submission as this instance handed it out with this very key goes into the row whole. Handed out
+            // elsewhere, the row gets the result alone (the pull's facts come from the key) and delivery reads the
+            // submission: put_result is one call on any instance.
+            var handed = mine ?? Handout.Pulled(ResultOnly(pull), hold, key);
+            if (await ResultTextAsync(handed, reply, cancellationToken) is { } result)
             {
-                return Accepted(handed!, result.Accepted, held);
+                if (await heldResults.AcceptResultAsync(work.Name, pull, result.Text, time.GetUtcNow() + outbox.AttemptLease, cancellationToken) is { } held)
+                {
+                    return Accepted(handed, result.Accepted, held);
+                }
+                if (result.Accepted.Reply?.BlobName is { } orphan) await store.DeleteBlobAsync(orphan, cancellationToken);
+                return null;
             }
-            if (result.Accepted.Reply?.BlobName is { } orphan) await store.DeleteBlobAsync(orphan, cancellationToken);
-            return null;
         }
-        if (handed?.ETag is null)
-        {
-            handed = await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null;
-        }
-        if (handed is null) return ResultOutcome.NoSuchSubmission;
 
+        // Recorded in the entity instead (other channels, or a result too large for the row): the submission is read.
+        var submission = mine ?? (await store.GetAsync(pull.Id, cancellationToken) is { } stored ? Handout.Pulled(stored, hold, key) : null);
+        if (submission is null) return ResultOutcome.NoSuchSubmission;
         await foreach (var lease in holds.CandidatesAsync(work.Name, pull, delay, cancellationToken))
         {
-            if (await RecordAsync(work, hold with { Receipt = lease.Receipt }, handed, reply, cancellationToken) is { } outcome) return outcome;
+            if (await RecordAsync(work, hold with { Receipt = lease.Receipt }, submission, reply, cancellationToken) is { } outcome) return outcome;
         }
         return null;
     }
@@ -99,7 +100,7 @@ public sealed class ResultIntake(
             Delivery = DeliveryState.Pending,
             Channels = [],
         };
-        if (WorkMessage.ForResult(accepted) is { } text && HoldResults.Fits(text)) return (accepted, text);
+        if (WorkMessage.ResultText(accepted) is var text && HoldResults.Fits(text)) return (accepted, text);
         if (accepted.Reply.BlobName is { } unused) await store.DeleteBlobAsync(unused, cancellationToken);
         return null;
     }
@@ -108,7 +109,7 @@ public sealed class ResultIntake(
     ResultOutcome Accepted(Submission handed, Submission accepted, HeldResult held)
     {
         recent.Forget(handed.PullKey!);
-        worker.StartSoon(new OutboxEntry(held.Id, accepted.ReplyVersion, held.MessageId, held.Receipt, accepted.GradedAt!.Value, held.Queue, held.RowETag), accepted);
+        worker.StartSoon(OutboxEntry.ForHeldResult(held, accepted), accepted);
         counts.Finished(accepted.Queue, accepted.Status, accepted.RetireReason);
         metrics.Recorded(handed, accepted);
         log.LogInformation("Result for submission {SubmissionId} accepted (reply {ReplyVersion})", held.Id, accepted.ReplyVersion);

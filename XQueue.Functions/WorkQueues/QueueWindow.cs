@@ -43,11 +43,12 @@ public sealed class QueueWindow(IOptions<XQueueOptions> options, TimeProvider ti
     /// A new submission goes to the backlog when the queue is known to have one (it must not overtake it)
     /// or its Storage Queue holds a full window already.
     /// </summary>
-    public bool ShouldSpill(string queue) => With(queue, s =>
-        time.GetUtcNow() - s.ConfirmedAt <= BeliefTrusted && (s.Backlog > 0 || s.Waiting >= Size));
+    public bool ShouldSpill(string queue) => With(queue, s => Current(s) && (s.Backlog > 0 || s.Waiting >= Size));
 
     /// <summary>Whether storage (or a spill of this instance) confirmed the beliefs lately enough to decide a spill on.</summary>
-    public bool IsCurrent(string queue) => With(queue, s => time.GetUtcNow() - s.ConfirmedAt <= BeliefTrusted);
+    public bool IsCurrent(string queue) => With(queue, Current);
+
+    bool Current(State s) => time.GetUtcNow() - s.ConfirmedAt <= BeliefTrusted;
 
     /// <summary>
     /// True at most every <see cref="RefillSpacing"/> while a backlog is known and less than half a window

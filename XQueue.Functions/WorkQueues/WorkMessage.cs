@@ -13,17 +13,20 @@ public enum WorkMessageKind
     /// <summary>A waiting submission, whole (or only its id when too large to travel: the pull then reads its entity).</summary>
     Submission,
 
-    /// <summary>A result put_result accepted, whose delivery is under way: the promise to deliver it.</summary>
+    /// <summary>
+    /// A result put_result accepted, whose delivery is under way: the text it keeps in the hold's row
+    /// (<see cref="ResultText"/>), and, from an earlier version, a work message turned into the result.
+    /// </summary>
     Result,
 }
 
 /// <summary>
 /// The text of a work-queue message. A submission travels whole, as it was stored, so a pull hands it out with
-/// one storage call and no table read; put_result turns the same message into the result (reply, pull facts,
-/// key), so the promise to deliver costs the one update that also proves the grader still holds the lease.
+/// one storage call and no table read; the result put_result accepts is kept in the same form in the hold's row.
 /// The snapshot carries the entity's ETag from when it was written: delivery writes the entity with it, and only
 /// when someone changed the entity meanwhile does it read it first. <paramref name="Skipped"/> counts receives that
-/// handed nothing out (a prefetch given back), which the message's dequeue count includes but the pulls do not.
+/// handed nothing out, which the message's dequeue count includes but the pulls do not: messages an earlier version
+/// gave back after a look for results carry it (and those named only by id, kind "p").
 /// </summary>
 public sealed record WorkMessage(WorkMessageKind Kind, long Id, Submission? Snapshot, int Skipped = 0)
 {
@@ -34,16 +37,11 @@ public sealed record WorkMessage(WorkMessageKind Kind, long Id, Submission? Snap
     public static string ForSubmission(Submission submission) =>
         Json(new Wire("s", submission)) is var json && Fits(json) ? json : submission.Id.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The result as stored with the submission; null when it would not fit (the caller records it in the entity).</summary>
-    public static string? ForResult(Submission stored) => Json(new Wire("r", stored)) is var json && Fits(json) ? json : null;
-
-    /// <summary>The text of a submission's message given back unused; null to leave a result's text as it is.</summary>
-    public static string? OneMoreSkip(string text) => Read(text) switch
-    {
-        { Kind: WorkMessageKind.Submission, Snapshot: { } s, Skipped: var x } => Json(new Wire("s", s, Skipped: x + 1)),
-        { Kind: WorkMessageKind.Submission, Id: var id, Skipped: var x } => Json(new Wire("p", null, id, x + 1)),
-        _ => null,
-    };
+    /// <summary>
+    /// The accepted result as the hold's row keeps it (<see cref="HoldResults"/>, which bounds its size), read back by
+    /// <see cref="Read"/> as a result, as a result message of an earlier version is.
+    /// </summary>
+    public static string ResultText(Submission accepted) => Json(new Wire("r", accepted));
 
     /// <returns>Null for a text that is no work message (the pull drops it).</returns>
     public static WorkMessage? Read(string text)
